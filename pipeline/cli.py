@@ -1,0 +1,179 @@
+"""The `zhuanban` command line: one subcommand per stage, each a thin call into the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO date (YYYY-MM-DD): {text!r}") from error
+
+
+def cmd_demo_corpus(args: argparse.Namespace) -> int:
+    """Write the simulated demo corpus and its ground truth."""
+    from pipeline.demo import generate_demo
+
+    summary = generate_demo(args.out_dir, seed=args.seed, n_cases=args.n_cases,
+                            start=args.start, end=args.end)
+    print(f"simulated demo corpus written to {args.out_dir}: {summary}")
+    return 0
+
+
+def cmd_capture(args: argparse.Namespace) -> int:
+    """Fetch the URLs of a hits file into WARC, through the demo server when asked."""
+    from scrapers.capture import CaptureSettings, capture, read_hits
+    from scrapers.demo_site import serve_demo_site
+
+    settings = CaptureSettings(
+        user_agent=args.user_agent, timeout=(10.0, args.timeout),
+        max_attempts=args.max_attempts, max_bytes=args.max_bytes,
+    )
+    urls = read_hits(args.hits)
+    if args.demo_site:
+        settings.description = "SIMULATED demo corpus served from 127.0.0.1 (zhuanban)"
+        with serve_demo_site(args.demo_site) as proxy:
+            settings.proxy = proxy
+            summary = capture(urls, args.out_dir, settings)
+    else:
+        summary = capture(urls, args.out_dir, settings)
+    print(f"capture: {summary.requested} URLs, {summary.skipped_already_captured} already "
+          f"captured, this run: {summary.by_status}")
+    return 0
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    """Parse WARC files into the articles table."""
+    from pipeline.parse import parse_warcs
+
+    warcs = [path for item in args.warc for path in _warc_files(Path(item))]
+    summary = parse_warcs(warcs, args.output, args.dropped)
+    print(f"parse: {summary.articles} articles; dropped {summary.dropped or 'none'} "
+          f"(reasons in {args.dropped})")
+    return 0
+
+
+def _warc_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        found = sorted([*path.rglob("*.warc.gz"), *path.rglob("*.warc")])
+        if not found:
+            raise SystemExit(f"zhuanban: {path}: no .warc or .warc.gz files in this folder")
+        return found
+    if not path.is_file():
+        raise SystemExit(f"zhuanban: {path}: no such WARC file")
+    return [path]
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    """Code task forces in articles: JSONL → contract CSV, or the stage's Parquet → Parquet."""
+    from pipeline import extract
+
+    if args.articles.suffix == ".parquet":
+        import pandas as pd
+
+        mentions = extract.extract_table(pd.read_parquet(args.articles))
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        if args.output.suffix == ".parquet":
+            mentions.to_parquet(args.output, index=False)
+        else:
+            mentions[extract.CONTRACT_COLUMNS].to_csv(args.output, index=False)
+        rows = len(mentions)
+    else:
+        rows = extract.extract_jsonl(args.articles, args.output)
+    print(f"extract: {rows} task-force mentions written to {args.output}")
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    """Merge mentions into cases."""
+    from pipeline.resolve import resolve_files
+
+    summary = resolve_files(args.mentions, args.articles, args.cases, args.case_sources)
+    print(f"resolve: {summary.mentions} mentions → {summary.cases} cases "
+          f"({summary.cases_flagged_for_review} flagged for review)")
+    return 0
+
+
+def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser], None]]]:
+    def demo_corpus(p: argparse.ArgumentParser) -> None:
+        p.add_argument("out_dir", type=Path, help="folder for pages/, manifest.jsonl, truth/")
+        p.add_argument("--seed", type=int, default=20220501, help="random seed")
+        p.add_argument("--n-cases", type=int, default=513, help="latent task forces (default: 513)")
+        p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1), help="first date")
+        p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31), help="last date")
+
+    def capture(p: argparse.ArgumentParser) -> None:
+        p.add_argument("hits", type=Path, help="JSONL, one object per line with at least 'url'")
+        p.add_argument("-o", "--out-dir", type=Path, required=True,
+                       help="folder for capture.warc.gz and capture_log.csv")
+        p.add_argument("--demo-site", type=Path,
+                       help="serve this simulated demo corpus from 127.0.0.1 and fetch through it")
+        p.add_argument("--user-agent", default="zhuanban/0.1 (research crawler)",
+                       help="User-Agent header sent with every request")
+        p.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds")
+        p.add_argument("--max-attempts", type=int, default=3, help="tries per URL")
+        p.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024,
+                       help="responses are cut at this size and logged as too_large")
+
+    def parse(p: argparse.ArgumentParser) -> None:
+        p.add_argument("warc", nargs="+", help="WARC files or folders holding them")
+        p.add_argument("-o", "--output", type=Path, required=True, help="articles.parquet")
+        p.add_argument("--dropped", type=Path, required=True,
+                       help="CSV of records that gave no article, with the reason")
+
+    def extract(p: argparse.ArgumentParser) -> None:
+        p.add_argument("articles", type=Path,
+                       help="ARTICLES.jsonl (id, url, title, published, text) or articles.parquet")
+        p.add_argument("-o", "--output", type=Path, required=True,
+                       help="CASES.csv (the contract columns) or mentions.parquet (all columns)")
+
+    def resolve(p: argparse.ArgumentParser) -> None:
+        p.add_argument("mentions", type=Path, help="mentions.parquet from extract")
+        p.add_argument("articles", type=Path, help="articles.parquet from parse")
+        p.add_argument("--cases", type=Path, required=True, help="cases.csv to write")
+        p.add_argument("--case-sources", type=Path, required=True,
+                       help="case_sources.csv to write (case ↔ article ↔ URL ↔ WARC record)")
+
+    return {
+        "demo-corpus": (cmd_demo_corpus, demo_corpus),
+        "capture": (cmd_capture, capture),
+        "parse": (cmd_parse, parse),
+        "extract": (cmd_extract, extract),
+        "resolve": (cmd_resolve, resolve),
+    }
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="zhuanban",
+        description="Collect, code and count Chinese government work task forces (工作专班).",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (handler, configure) in _subparsers().items():
+        sub = commands.add_parser(name, help=(handler.__doc__ or "").strip().split("\n")[0])
+        configure(sub)
+        sub.set_defaults(handler=handler)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `zhuanban` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (FileNotFoundError, ValueError) as error:
+        print(f"zhuanban {args.command}: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+# parse → extract → resolve: from archived responses to coded, de-duplicated cases.
+
+
+rule parse:
+    input:
+        warc_inputs,
+    output:
+        articles=ARTICLES,
+        dropped=f"{INTERIM}/parse_dropped.csv",
+    log:
+        f"{INTERIM}/logs/parse.log",
+    shell:
+        "{ZB} parse {input} -o {output.articles} --dropped {output.dropped} > {log} 2>&1"
+
+
+rule extract:
+    input:
+        articles=ARTICLES,
+        codebook=f"{REPO_DIR}/data/codebook.yaml",
+    output:
+        mentions=MENTIONS,
+    log:
+        f"{INTERIM}/logs/extract.log",
+    shell:
+        "{ZB} extract {input.articles} -o {output.mentions} > {log} 2>&1"
+
+
+rule resolve:
+    input:
+        mentions=MENTIONS,
+        articles=ARTICLES,
+    output:
+        cases=CASES,
+        case_sources=CASE_SOURCES,
+    log:
+        f"{PROCESSED}/logs/resolve.log",
+    shell:
+        "{ZB} resolve {input.mentions} {input.articles} --cases {output.cases}"
+        " --case-sources {output.case_sources} > {log} 2>&1"
