@@ -48,7 +48,8 @@ def _clean(value: object) -> str:
 
 
 def _place_key(row: pd.Series) -> str:
-    return "/".join(_clean(row.get(key)) for key in ("province", "prefecture", "county"))
+    parts = [_clean(row.get(key)) for key in ("province", "prefecture", "county")]
+    return "/".join(parts) if any(parts) else ""
 
 
 def _identity(row: pd.Series) -> str:
@@ -87,17 +88,18 @@ def _founded(group: pd.DataFrame) -> str:
 
 def _merge_unplaced(keys: pd.Series) -> pd.Series:
     """Attach mentions with no unit to the one placed case of the same task, when unique."""
-    unit, _, task = keys.str.partition("|").iloc[:, [0, 2]].T.values
     placed: dict[str, set[str]] = {}
-    for key, unit_part, task_part in zip(keys, unit, task, strict=True):
-        if unit_part:
-            placed.setdefault(task_part, set()).add(key)
-    merged = [
-        next(iter(placed[task_part])) if not unit_part and len(placed.get(task_part, ())) == 1
-        else key
-        for key, unit_part, task_part in zip(keys, unit, task, strict=True)
-    ]
-    return pd.Series(merged, index=keys.index)
+    for key in keys:
+        unit, _, task = key.partition("|")
+        if unit:
+            placed.setdefault(task, set()).add(key)
+
+    def target(key: str) -> str:
+        unit, _, task = key.partition("|")
+        candidates = placed.get(task, set())
+        return next(iter(candidates)) if not unit and len(candidates) == 1 else key
+
+    return keys.map(target)
 
 
 def resolve(mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
