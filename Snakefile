@@ -7,6 +7,10 @@ from pathlib import Path
 configfile: str(Path(workflow.basedir) / "config" / "config.yaml")
 
 
+envvars:
+    "PATH",
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/corpus.smk"
 include: "workflow/rules/stages.smk"
@@ -14,7 +18,7 @@ include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         html=REPORT_HTML,
         md=REPORT_MD,
-    default_target: True

@@ -1,13 +1,16 @@
 # Configuration check and the file layout every rule shares.
 
+import os
 import sys
 
 from snakemake.utils import validate
 
-
 validate(config, "../schemas/config.schema.yaml")
 
-ZB = f"{sys.executable} -m pipeline.cli"
+# Rules call the `zhuanban` command of the environment running Snakemake.
+os.environ["PATH"] = (
+    f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+)
 RAW = config["paths"]["raw"]
 INTERIM = config["paths"]["interim"]
 PROCESSED = config["paths"]["processed"]
@@ -35,7 +38,9 @@ if CORPUS == "live":
         "use corpus: demo, or corpus: warc with warc.dir set to a folder of WARC files"
     )
 if CORPUS == "warc" and not config.get("warc", {}).get("dir"):
-    raise WorkflowError("corpus: warc needs warc.dir, the folder holding the *.warc.gz files")
+    raise WorkflowError(
+        "corpus: warc needs warc.dir, the folder holding the *.warc.gz files"
+    )
 
 
 def warc_inputs(wildcards):
@@ -47,3 +52,17 @@ def warc_inputs(wildcards):
             raise WorkflowError(f"warc.dir {folder}: no .warc or .warc.gz files there")
         return found
     return [f"{CAPTURE_DIR}/capture.warc.gz"]
+
+
+def report_inputs(wildcards):
+    """The report reads the recovery only for the simulated corpus, where truth exists."""
+    inputs = {
+        "summary": f"{TABLES}/summary.json",
+        "cases": CASES,
+        "articles": ARTICLES,
+        "mentions": MENTIONS,
+        "dropped": f"{INTERIM}/parse_dropped.csv",
+    }
+    if SIMULATED:
+        inputs["recovery"] = f"{RECOVERY}/recovery.json"
+    return inputs

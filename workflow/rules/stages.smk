@@ -9,8 +9,10 @@ rule parse:
         dropped=f"{INTERIM}/parse_dropped.csv",
     log:
         f"{INTERIM}/logs/parse.log",
+    conda:
+        "../envs/zhuanban.yaml"
     shell:
-        "{ZB} parse {input} -o {output.articles} --dropped {output.dropped} > {log} 2>&1"
+        "zhuanban parse {input} -o {output.articles} --dropped {output.dropped} > {log} 2>&1"
 
 
 rule extract:
@@ -21,8 +23,10 @@ rule extract:
         mentions=MENTIONS,
     log:
         f"{INTERIM}/logs/extract.log",
+    conda:
+        "../envs/zhuanban.yaml"
     shell:
-        "{ZB} extract {input.articles} -o {output.mentions} > {log} 2>&1"
+        "zhuanban extract {input.articles} -o {output.mentions} > {log} 2>&1"
 
 
 rule resolve:
@@ -34,6 +38,8 @@ rule resolve:
         case_sources=CASE_SOURCES,
     log:
         f"{PROCESSED}/logs/resolve.log",
+    conda:
+        "../envs/zhuanban.yaml"
     shell:
-        "{ZB} resolve {input.mentions} {input.articles} --cases {output.cases}"
+        "zhuanban resolve {input.mentions} {input.articles} --cases {output.cases}"
         " --case-sources {output.case_sources} > {log} 2>&1"

@@ -1,0 +1,67 @@
+# analyse → (demo: recovery against the generator's truth) → the replication report.
+
+
+rule analyse:
+    input:
+        cases=CASES,
+        published=f"{REPO_DIR}/data/reference/published.yaml",
+    output:
+        tables=expand(f"{TABLES}/{{dist}}.csv", dist=DISTRIBUTIONS),
+        summary=f"{TABLES}/summary.json",
+        figures=expand(
+            f"{FIGURES}/{{dist}}.{{ext}}", dist=DISTRIBUTIONS, ext=["png", "svg"]
+        ),
+    log:
+        f"{PROCESSED}/logs/analyse.log",
+    conda:
+        "../envs/zhuanban.yaml"
+    params:
+        tables=lambda wildcards, output: Path(output.summary).parent,
+        figures=lambda wildcards, output: Path(output.figures[0]).parent,
+        simulated="--simulated" if SIMULATED else "",
+        start=config["window"]["start"],
+        end=config["window"]["end"],
+    shell:
+        "zhuanban analyse {input.cases} --tables {params.tables} --figures {params.figures}"
+        " --start {params.start} --end {params.end} {params.simulated} > {log} 2>&1"
+
+
+rule recovery:
+    input:
+        cases=CASES,
+        case_sources=CASE_SOURCES,
+        truth_cases=rules.demo_corpus.output.truth_cases,
+        truth_pages=rules.demo_corpus.output.truth_pages,
+    output:
+        summary=f"{RECOVERY}/recovery.json",
+    log:
+        f"{PROCESSED}/logs/recovery.log",
+    conda:
+        "../envs/zhuanban.yaml"
+    params:
+        out_dir=lambda wildcards, output: Path(output.summary).parent,
+    shell:
+        "zhuanban recovery {input.cases} {input.case_sources} --truth-cases {input.truth_cases}"
+        " --truth-pages {input.truth_pages} -o {params.out_dir} > {log} 2>&1"
+
+
+rule report:
+    input:
+        unpack(report_inputs),
+    output:
+        html=REPORT_HTML,
+        md=REPORT_MD,
+    log:
+        f"{REPORTS}/logs/report.log",
+    conda:
+        "../envs/zhuanban.yaml"
+    params:
+        tables=TABLES,
+        figures=FIGURES,
+        simulated="--simulated" if SIMULATED else "",
+        recovery=f"--recovery {RECOVERY}" if SIMULATED else "",
+    shell:
+        "zhuanban report {input.summary} --tables {params.tables} --figures {params.figures}"
+        " --cases {input.cases} --articles {input.articles} --mentions {input.mentions}"
+        " --dropped {input.dropped} {params.recovery} {params.simulated}"
+        " --html {output.html} --md {output.md} > {log} 2>&1"
