@@ -102,6 +102,65 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_analyse(args: argparse.Namespace) -> int:
+    """Compare the cases' distributions with the paper's: tables, fit statistics, charts."""
+    from pipeline.analyse import analyse
+    from pipeline.charts import write_charts
+    from pipeline.published import load_published
+
+    published = load_published(args.published)
+    if args.start > args.end:
+        raise ValueError(f"window start {args.start} is after its end {args.end}")
+    result = analyse(args.cases, published, args.tables, (args.start, args.end), args.simulated)
+    charts = write_charts(args.tables, published, args.figures, args.simulated)
+    print(f"analyse: {result}; {len(charts)} chart files in {args.figures}")
+    return 0
+
+
+def cmd_recovery(args: argparse.Namespace) -> int:
+    """Score the pipeline's cases against the simulated corpus's ground truth."""
+    from pipeline.recovery import evaluate_recovery
+
+    result = evaluate_recovery(args.cases, args.case_sources, args.truth_cases,
+                               args.truth_pages, args.output)
+    scores = {"precision": result.precision, "recall": result.recall, "F1": result.f1}
+    print("recovery: " + ", ".join(
+        f"{name} {'n/a' if value is None else f'{value:.3f}'}" for name, value in scores.items()
+    ))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the replication report (HTML and Markdown)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from pipeline.published import load_published
+    from pipeline.recovery import load_recovery
+    from pipeline.report import build_report
+
+    dropped = pd.read_csv(args.dropped)
+    articles = pq.ParquetFile(args.articles).metadata.num_rows
+    extras = {
+        "pages_captured": articles + len(dropped),
+        "articles_parsed": articles,
+        "mentions": pq.ParquetFile(args.mentions).metadata.num_rows,
+        "cases": len(pd.read_csv(args.cases, usecols=["case_id"])),
+        "dropped": [
+            {"stage": "parse", "reason": reason, "count": int(count)}
+            for reason, count in dropped["reason"].value_counts().sort_index().items()
+        ],
+        "notes": [
+            "Simulated pages were served from 127.0.0.1 and captured to WARC like live pages."
+        ] if args.simulated else [],
+    }
+    recovery = load_recovery(args.recovery / "recovery.json") if args.recovery else None
+    build_report(args.tables, args.figures, args.html, args.md, load_published(args.published),
+                 args.simulated, recovery, extras)
+    print(f"report: {args.html} and {args.md}")
+    return 0
+
+
 def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser], None]]]:
     def demo_corpus(p: argparse.ArgumentParser) -> None:
         p.add_argument("out_dir", type=Path, help="folder for pages/, manifest.jsonl, truth/")
@@ -142,12 +201,51 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("--case-sources", type=Path, required=True,
                        help="case_sources.csv to write (case ↔ article ↔ URL ↔ WARC record)")
 
+    def analyse(p: argparse.ArgumentParser) -> None:
+        p.add_argument("cases", type=Path, help="cases.csv from resolve")
+        p.add_argument("--tables", type=Path, required=True, help="folder for the tables")
+        p.add_argument("--figures", type=Path, required=True, help="folder for PNG/SVG charts")
+        p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1),
+                       help="first founding date counted (default: 2018-01-01)")
+        p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31),
+                       help="last founding date counted (default: 2021-08-31)")
+        p.add_argument("--simulated", action="store_true",
+                       help="label every table and chart as made from simulated data")
+        p.add_argument("--published", type=Path, default=None,
+                       help="published targets YAML (default: data/reference/published.yaml)")
+
+    def recovery(p: argparse.ArgumentParser) -> None:
+        p.add_argument("cases", type=Path, help="cases.csv from resolve")
+        p.add_argument("case_sources", type=Path, help="case_sources.csv from resolve")
+        p.add_argument("--truth-cases", type=Path, required=True, help="demo truth/cases.csv")
+        p.add_argument("--truth-pages", type=Path, required=True, help="demo truth/pages.csv")
+        p.add_argument("-o", "--output", type=Path, required=True,
+                       help="folder for recovery.json and confusion matrices")
+
+    def report(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--tables", type=Path, required=True, help="tables folder from analyse")
+        p.add_argument("--figures", type=Path, required=True, help="charts folder from analyse")
+        p.add_argument("--cases", type=Path, required=True, help="cases.csv")
+        p.add_argument("--articles", type=Path, required=True, help="articles.parquet")
+        p.add_argument("--mentions", type=Path, required=True, help="mentions.parquet")
+        p.add_argument("--dropped", type=Path, required=True, help="parse_dropped.csv")
+        p.add_argument("--recovery", type=Path, default=None,
+                       help="folder holding recovery.json (simulated corpus only)")
+        p.add_argument("--simulated", action="store_true", help="label the report as simulated")
+        p.add_argument("--published", type=Path, default=None,
+                       help="published targets YAML (default: data/reference/published.yaml)")
+        p.add_argument("--html", type=Path, required=True, help="HTML report to write")
+        p.add_argument("--md", type=Path, required=True, help="Markdown report to write")
+
     return {
         "demo-corpus": (cmd_demo_corpus, demo_corpus),
         "capture": (cmd_capture, capture),
         "parse": (cmd_parse, parse),
         "extract": (cmd_extract, extract),
         "resolve": (cmd_resolve, resolve),
+        "analyse": (cmd_analyse, analyse),
+        "recovery": (cmd_recovery, recovery),
+        "report": (cmd_report, report),
     }
 
 

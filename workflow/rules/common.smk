@@ -58,6 +58,7 @@ def report_inputs(wildcards):
     """The report reads the recovery only for the simulated corpus, where truth exists."""
     inputs = {
         "summary": f"{TABLES}/summary.json",
+        "figures": expand(f"{FIGURES}/{{dist}}.png", dist=DISTRIBUTIONS),
         "cases": CASES,
         "articles": ARTICLES,
         "mentions": MENTIONS,

@@ -56,12 +56,14 @@ rule report:
     conda:
         "../envs/zhuanban.yaml"
     params:
-        tables=TABLES,
-        figures=FIGURES,
+        tables=lambda wildcards, input: Path(input.summary).parent,
+        figures=lambda wildcards, input: Path(input.figures[0]).parent,
         simulated="--simulated" if SIMULATED else "",
-        recovery=f"--recovery {RECOVERY}" if SIMULATED else "",
+        recovery=lambda wildcards, input: (
+            f"--recovery {Path(input.recovery).parent}" if SIMULATED else ""
+        ),
     shell:
-        "zhuanban report {input.summary} --tables {params.tables} --figures {params.figures}"
+        "zhuanban report --tables {params.tables} --figures {params.figures}"
         " --cases {input.cases} --articles {input.articles} --mentions {input.mentions}"
         " --dropped {input.dropped} {params.recovery} {params.simulated}"
         " --html {output.html} --md {output.md} > {log} 2>&1"
