@@ -1,0 +1,103 @@
+"""The whole workflow through Snakemake on a small simulated corpus, in a temporary folder."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+SNAKEMAKE = Path(sys.executable).parent / "snakemake"
+
+
+def snakemake(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(SNAKEMAKE), "--snakefile", str(REPO / "Snakefile"), "--directory", str(workdir),
+         *args],
+        capture_output=True, text=True, check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    workdir = tmp_path_factory.mktemp("demo_run")
+    config = yaml.safe_load((REPO / "config" / "config.yaml").read_text(encoding="utf-8"))
+    config["demo"] = {"seed": 7, "n_cases": 80}
+    (workdir / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    result = snakemake(workdir, "--cores", "2", "--configfile", str(workdir / "config.yaml"))
+    assert result.returncode == 0, result.stderr[-4000:]
+    return workdir
+
+
+@pytest.mark.slow
+def test_report_and_charts_exist_and_say_simulated(demo_run: Path) -> None:
+    html = (demo_run / "reports" / "replication.html").read_text(encoding="utf-8")
+    markdown = (demo_run / "reports" / "replication.md").read_text(encoding="utf-8")
+    assert "SIMULATED" in html and "SIMULATED" in markdown
+    for dist in ("year", "level", "domain", "leader_rank"):
+        assert (demo_run / "figures" / f"{dist}.png").stat().st_size > 5000
+        svg = (demo_run / "figures" / f"{dist}.svg").read_text(encoding="utf-8")
+        assert "SIMULATED" in svg
+
+
+@pytest.mark.slow
+def test_report_numbers_match_the_cases_and_the_truth(demo_run: Path) -> None:
+    processed = demo_run / "data" / "processed"
+    cases = pd.read_csv(processed / "cases.csv")
+    truth = pd.read_csv(demo_run / "data" / "raw" / "demo" / "site" / "truth" / "cases.csv")
+    assert len(truth) == 80
+    summary = json.loads((processed / "tables" / "summary.json").read_text(encoding="utf-8"))
+    in_window = summary["n_in_window"]
+    assert in_window + summary["n_outside_window"] + summary["n_undated"] == len(cases)
+    for dist in ("level", "domain", "leader_rank", "year"):
+        table = pd.read_csv(processed / "tables" / f"{dist}.csv")
+        assert int(table["reproduced_count"].sum()) == in_window, dist
+    start, end = summary["window"]["start"], summary["window"]["end"]
+    inside = cases[(cases["founded"].str[:10] >= start) & (cases["founded"].str[:10] <= end)]
+    year = pd.read_csv(processed / "tables" / "year.csv").set_index("code")["reproduced_count"]
+    assert year.to_dict() == {
+        y: int((inside["year"] == y).sum()) for y in year.index
+    }
+    recovery = json.loads((processed / "recovery" / "recovery.json").read_text(encoding="utf-8"))
+    assert recovery["n_truth"] == len(truth)
+    assert recovery["n_predicted"] == len(cases)
+    assert recovery["recall"] >= 0.75, recovery
+    assert recovery["precision"] >= 0.75, recovery
+    html = (demo_run / "reports" / "replication.html").read_text(encoding="utf-8")
+    assert f"{recovery['f1']:.3f}"[:4] in html
+
+
+@pytest.mark.slow
+def test_every_capture_is_logged_and_rerun_is_a_no_op(demo_run: Path) -> None:
+    log = pd.read_csv(demo_run / "data" / "raw" / "demo" / "capture" / "capture_log.csv")
+    manifest = (demo_run / "data" / "raw" / "demo" / "site" / "manifest.jsonl").read_text()
+    assert len(log) == len(manifest.splitlines())
+    assert set(log["status"]) == {"ok"}
+    dry = snakemake(demo_run, "-n", "--configfile", str(demo_run / "config.yaml"))
+    assert dry.returncode == 0
+    assert "Nothing to be done" in dry.stdout + dry.stderr
+
+
+def test_workflow_lint_is_clean() -> None:
+    result = subprocess.run(
+        [str(SNAKEMAKE), "--lint", "--snakefile", str(REPO / "Snakefile")],
+        capture_output=True, text=True, check=False, cwd=REPO,
+    )
+    assert result.returncode == 0
+    assert "Congratulations, your workflow is in a good condition" in result.stdout + result.stderr
+
+
+def test_a_wrong_config_key_is_named(tmp_path: Path) -> None:
+    (tmp_path / "bad.yaml").write_text("windw:\n  start: '2018-01-01'\n", encoding="utf-8")
+    result = snakemake(tmp_path, "-n", "--configfile", str(tmp_path / "bad.yaml"))
+    assert result.returncode != 0
+    assert "'windw' was unexpected" in result.stdout + result.stderr
+
+
+def test_live_corpus_says_not_available_yet(tmp_path: Path) -> None:
+    result = snakemake(tmp_path, "-n", "--config", "corpus=live")
+    assert result.returncode != 0
+    assert "not available yet" in result.stdout + result.stderr
