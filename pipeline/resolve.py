@@ -47,13 +47,9 @@ def _clean(value: object) -> str:
     return "" if text in UNSTATED else text
 
 
-def _place_key(row: pd.Series) -> str:
-    parts = [_clean(row.get(key)) for key in ("province", "prefecture", "county")]
-    return "/".join(parts) if any(parts) else ""
-
-
 def _identity(row: pd.Series) -> str:
-    unit = _clean(row.get("unit_key")) or _clean(row.get("unit")) or _place_key(row)
+    """unit|task: the unit's division code (or name) and the normalised task."""
+    unit = _clean(row.get("unit_key")) or _clean(row.get("unit"))
     task = _clean(row.get("name_key")) or task_key(_clean(row.get("name")))
     return f"{unit}|{task}"
 
@@ -86,20 +82,28 @@ def _founded(group: pd.DataFrame) -> str:
     return min(fallback) if fallback else ""
 
 
-def _merge_unplaced(keys: pd.Series) -> pd.Series:
-    """Attach mentions with no unit to the one placed case of the same task, when unique."""
-    placed: dict[str, set[str]] = {}
-    for key in keys:
+def _merge_unplaced(keys: pd.Series, provinces: pd.Series) -> pd.Series:
+    """Attach mentions with no unit to the one placed case of the same task (and province)."""
+    placed: dict[str, dict[str, str]] = {}
+    for key, province in zip(keys, provinces, strict=True):
         unit, _, task = key.partition("|")
         if unit:
-            placed.setdefault(task, set()).add(key)
+            placed.setdefault(task, {})[key] = province
 
-    def target(key: str) -> str:
+    def target(key: str, province: str) -> str:
         unit, _, task = key.partition("|")
-        candidates = placed.get(task, set())
-        return next(iter(candidates)) if not unit and len(candidates) == 1 else key
+        if unit:
+            return key
+        candidates = [
+            other for other, other_province in placed.get(task, {}).items()
+            if not province or other_province == province
+        ]
+        return candidates[0] if len(candidates) == 1 else key
 
-    return keys.map(target)
+    return pd.Series(
+        [target(key, province) for key, province in zip(keys, provinces, strict=True)],
+        index=keys.index,
+    )
 
 
 def resolve(mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -110,7 +114,8 @@ def resolve(mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFram
         articles[["article_id", "url", "published", "warc_file", "warc_offset"]],
         on="article_id", how="left", validate="many_to_one",
     )
-    joined["identity"] = _merge_unplaced(joined.apply(_identity, axis=1))
+    provinces = joined["province"].map(_clean)
+    joined["identity"] = _merge_unplaced(joined.apply(_identity, axis=1), provinces)
     if "is_founding" not in joined:
         joined["is_founding"] = True
     cases: list[dict[str, object]] = []

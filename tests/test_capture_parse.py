@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scrapers.capture import CaptureSettings, capture, read_hits
-from scrapers.demo_site import serve_demo_site
 from pipeline.parse import article_id, parse_warcs
+from scrapers.capture import capture, demo_settings, read_hits
+from scrapers.demo_site import serve_demo_site
 
 HANWEB = """<html><head><meta charset="gb2312"><title>关于成立工作专班的通知_某县人民政府</title>
 <meta name="ArticleTitle" content="关于成立招商引资工作专班的通知"></head><body>
@@ -19,8 +19,9 @@ HANWEB = """<html><head><meta charset="gb2312"><title>关于成立工作专班�
 <div class="footer">© 2012-2023 版权所有 模拟数据</div></body></html>"""
 PEOPLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>新闻_人民网</title></head>
 <body><div class="rm_txt"><h1>某市成立稳就业工作专班</h1><div class="col-1-1">
-2021年06月08日08:45 | 来源：人民网</div><div class="rm_txt_con"><p>近日，某市成立稳就业工作专班。</p>
-</div></div><div class="footer">人民网版权所有 © 1997-2025</div></body></html>"""
+2021年06月08日08:45 | 来源：人民网</div><div class="rm_txt_con">
+<p>近日，某市成立稳就业工作专班。</p></div></div>
+<div class="footer">人民网版权所有 © 1997-2025</div></body></html>"""
 UNKNOWN = """<html><head><title>一篇文章</title></head><body><article><h1>市里开会</h1>
 <p>发布时间：2019-01-02</p><p>会议研究了今年的重点工作，要求各部门抓好落实，确保各项任务按期完成。
 会议强调，要以更加务实的作风推进各项工作，切实把责任扛在肩上。</p></article></body></html>"""
@@ -50,10 +51,13 @@ def site(tmp_path: Path) -> Path:
 
 def run_capture(site: Path, out: Path) -> dict[str, str]:
     with serve_demo_site(site) as proxy:
-        settings = CaptureSettings(proxy=proxy, max_attempts=1)
-        capture(read_hits(site.parent / "hits.jsonl"), out, settings)
+        capture(read_hits(site.parent / "hits.jsonl"), out, demo_settings(proxy))
     with (out / "capture_log.csv").open(encoding="utf-8") as handle:
         return {row["url"]: row["status"] for row in csv.DictReader(handle)}
+
+
+def warc_bytes(out: Path) -> int:
+    return sum(path.stat().st_size for path in out.glob("*.warc.gz"))
 
 
 def test_capture_logs_every_url_and_resumes(site: Path, tmp_path: Path) -> None:
@@ -61,18 +65,18 @@ def test_capture_logs_every_url_and_resumes(site: Path, tmp_path: Path) -> None:
     statuses = run_capture(site, out)
     assert statuses[MISSING] == "http_error"
     assert sum(status == "ok" for status in statuses.values()) == 3
-    size = (out / "capture.warc.gz").stat().st_size
+    size = warc_bytes(out)
     run_capture(site, out)
     rows = list(csv.DictReader((out / "capture_log.csv").open(encoding="utf-8")))
     assert [row["url"] for row in rows].count(MISSING) == 2, "failed URLs are retried"
     assert sum(row["status"] == "ok" for row in rows) == 3, "captured URLs are not refetched"
-    assert (out / "capture.warc.gz").stat().st_size > size
+    assert warc_bytes(out) > size
 
 
 def test_parse_reads_layouts_charsets_and_dates(site: Path, tmp_path: Path) -> None:
     out = tmp_path / "capture"
     run_capture(site, out)
-    summary = parse_warcs([out / "capture.warc.gz"], tmp_path / "a.parquet", tmp_path / "d.csv")
+    summary = parse_warcs(sorted(out.glob("*.warc.gz")), tmp_path / "a.parquet", tmp_path / "d.csv")
     articles = pd.read_parquet(tmp_path / "a.parquet").set_index("url")
     assert summary.articles == 3
     assert summary.dropped == {"http_status_404": 1}
@@ -105,7 +109,7 @@ def test_warc_offsets_point_at_the_article_record(site: Path, tmp_path: Path) ->
 
     out = tmp_path / "capture"
     run_capture(site, out)
-    parse_warcs([out / "capture.warc.gz"], tmp_path / "a.parquet", tmp_path / "d.csv")
+    parse_warcs(sorted(out.glob("*.warc.gz")), tmp_path / "a.parquet", tmp_path / "d.csv")
     for row in pd.read_parquet(tmp_path / "a.parquet").itertuples():
         with (out / row.warc_file).open("rb") as stream:
             stream.seek(row.warc_offset)

@@ -83,3 +83,12 @@ def test_no_stated_date_falls_back_to_earliest_publication() -> None:
     ])
     case = resolve(mentions, articles("a1", "a2"))[0].iloc[0]
     assert case["founded"] == "2020-03-02"
+
+
+def test_unplaced_followup_only_joins_a_case_in_its_own_province() -> None:
+    followup = {"unit": "", "unit_key": "", "prefecture": "", "province": "浙江省",
+                "is_founding": False, "founded_source": "published"}
+    placed = {"unit_key": "610900"}
+    mentions = pd.DataFrame([mention("a1", **placed), mention("a2", **followup)])
+    cases, _ = resolve(mentions, articles("a1", "a2"))
+    assert len(cases) == 2, "a Zhejiang follow-up does not join a Shaanxi case"

@@ -1,0 +1,391 @@
+"""Finding 专班 mentions in an article (codebook §1): named, unnamed and listed task forces,
+founding reports and follow-up mentions, without the excluded senses of 专班."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.extract.codebook import CJK, alternation, load_codebook
+from pipeline.extract.document import Document
+from pipeline.extract.domain import keywords_in
+from pipeline.extract.unit import split_unit_prefix, strip_organ_self_reference
+
+_TOKEN = re.compile("专班")
+_NAME_RUN = re.compile(f"[{CJK}0-9A-Za-z“”\"‘’'「」『』《》〈〉·—\\-]{{1,40}}\\Z")
+_QUOTES = re.compile("[“”\"‘’'「」『』《》〈〉]")
+_SPLIT_ITEMS = re.compile("以及|和|及|与|、|[”」』][“「『]")
+# other bodies or dashes inside a name: prose about how bodies relate, not one 专班's name
+_NOT_A_NAME = re.compile("领导小组|指挥部|^小?组|——|--")
+_COUNT_PREFIX = re.compile("^(?:[0-9]+|[一二两三四五六七八九十百几多]+)个")
+# list items that are other bodies, not 专班 ("成立领导小组、工作专班和专家组")
+_OTHER_BODY = re.compile("(?:小组|指挥部|工作组|专家组|办公室|委员会|领导|机制)$")
+_AFTER_FOUNDING = re.compile(
+    r"^(?:正式|近日|日前|已经|已|也|于[^，。；]{0,14}|在[^，。；]{0,14})?(?:成立|组建|挂牌|揭牌|设立)"
+    r"(?!以来|之初|后|至今|的)"
+)
+_REFERENCE = re.compile(r"(?:简称|下称|以下称)[“\"「]?\Z")
+_WITH_BODY = re.compile(r"(.*?)(?:工作)?(?:领导小组|指挥部)(?:及其办公室)?[和及与、]\Z")
+_MAX_TASK = 20
+_MIN_TASK = 2
+_WINDOW = 14
+
+
+@dataclass
+class Candidate:
+    """A 专班 mention found in the article body."""
+
+    name: str
+    task: str
+    start: int
+    end: int
+    is_founding: bool
+    named: bool
+    unit_hint: str = ""
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    founding_verb: re.Pattern[str]
+    boundary: re.Pattern[str]
+    function_word: re.Pattern[str]
+    keep_words: tuple[str, ...]
+    qualifier: re.Pattern[str]
+    opener: re.Pattern[str]
+    prose: re.Pattern[str]
+    prose_initial: re.Pattern[str]
+    enumeration: re.Pattern[str]
+    count: re.Pattern[str]
+    plural: re.Pattern[str]
+    vehicle_after: re.Pattern[str]
+    trips_after: re.Pattern[str]
+    generic: re.Pattern[str]
+    excluded_name: re.Pattern[str]
+    excluded_verb: re.Pattern[str]
+    excluded_context: re.Pattern[str]
+    directive: re.Pattern[str]
+    plural_subject: re.Pattern[str]
+    person_title: re.Pattern[str]
+    task_after: re.Pattern[str]
+    task_before: re.Pattern[str]
+    trim_start: re.Pattern[str]
+    trim_end: re.Pattern[str]
+    generic_tail: re.Pattern[str]
+    list_after: re.Pattern[str]
+    body_before: re.Pattern[str]
+    designation_after: re.Pattern[str]
+    designation_link: re.Pattern[str]
+
+
+def _alternation_except(words: list[str], not_before: dict[str, list[str]]) -> str:
+    """An alternation of words, longest first, each not matching before its listed characters."""
+    return "|".join(
+        re.escape(word) + (f"(?![{''.join(not_before[word])}])" if word in not_before else "")
+        for word in sorted(set(words), key=lambda w: (-len(w), w))
+    )
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    d = load_codebook()["detect"]
+    verbs = alternation(d["founding_verbs"])
+    return _Patterns(
+        founding_verb=re.compile(verbs),
+        boundary=re.compile(_alternation_except(d["founding_verbs"] + d["name_boundaries"],
+                                                d["boundary_not_before"])),
+        function_word=re.compile(f"^(?:{alternation(d['leading_function_words'])})"),
+        keep_words=tuple(d["keep_words"]),
+        qualifier=re.compile(f"^(?:{alternation(d['qualifiers'])})"),
+        opener=re.compile(f"^(?:{alternation(d['name_openers'])})"),
+        prose=re.compile(alternation(d["prose_words"])),
+        prose_initial=re.compile(f"^(?:{alternation(d['prose_initials'])})"),
+        enumeration=re.compile(d["enumeration_pattern"]),
+        count=re.compile(d["count_pattern"]),
+        plural=re.compile(f"^(?:{alternation(d['plural_openers'])})"),
+        vehicle_after=re.compile(
+            f"^(?:{_alternation_except(d['not_after'], d['not_after_not_before'])})"
+        ),
+        trips_after=re.compile(
+            f"^[0-9一二两三四五六七八九十百]+(?:{alternation(d['trip_units'])})"
+        ),
+        generic=re.compile("|".join(d["generic_patterns"])),
+        excluded_name=re.compile(f"(?:{alternation(d['excluded_name_endings'])})$"),
+        excluded_verb=re.compile(alternation(d["excluded_verbs"])),
+        excluded_context=re.compile(alternation(d["excluded_context"])),
+        directive=re.compile(
+            f"(?:{alternation(d['directive_subjects'])})[^。；;]{{0,30}}?"
+            f"(?:{alternation(d['modal_words'])})[^。；;，]{{0,8}}?(?:{verbs})"
+        ),
+        plural_subject=re.compile(alternation(d["plural_subjects"])),
+        person_title=re.compile(f"(?:{alternation(_leader_titles())})(?![会制])"),
+        task_after=re.compile(
+            f"^[^。；;]{{0,12}}?(?:{alternation(d['task_after'])})([^，,。；;、]{{2,40}})"
+        ),
+        task_before=re.compile(
+            f"^(?:{alternation(d['task_before'])})([^，,。；;]{{2,40}}?)(?:问题|工作)?[，,]"
+        ),
+        trim_start=re.compile(f"^(?:{alternation(d['task_trim_start'])})"),
+        trim_end=re.compile(f"(?:{alternation(d['task_trim_end'])})$"),
+        generic_tail=re.compile(f"(?:{alternation(d['generic_task_tails'])})+"),
+        list_after=re.compile(
+            f"(?:[，,]?(?:{alternation(d['list_after'])})[：:]?|[：:])([^。；;]{{2,120}})"
+        ),
+        body_before=re.compile(f"([{CJK}]{{2,24}}?)(?:工作)?(?:领导小组|指挥部)"),
+        designation_after=re.compile(f"^(?:{alternation(d['designation_after'])})"),
+        designation_link=re.compile(alternation(d["designation_links"])),
+    )
+
+
+def _leader_titles() -> list[str]:
+    """Titles of leading cadres (not of staff): a name holding one is prose about a person."""
+    titles = load_codebook()["leader"]["titles"]
+    return [t for rank, words in titles.items() if rank != "non_leader" for t in words]
+
+
+def task_key(name: str) -> str:
+    """The task of a 专班 name: no quotes, no 工作专班/专班 suffix, no trailing 工作."""
+    task = _QUOTES.sub("", name)
+    for suffix in ("专班", "工作"):
+        if task.endswith(suffix) and len(task) > len(suffix):
+            task = task[: -len(suffix)]
+    return task
+
+
+def find_candidates(doc: Document) -> list[Candidate]:
+    """Every 专班 mention in the title and text, in order of appearance."""
+    found: list[Candidate] = []
+    for token in _TOKEN.finditer(doc.body):
+        found.extend(_candidates_at(doc, token.start(), token.end()))
+    return found
+
+
+def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
+    """The mentions made by the 专班 at body[start:end]: none (an excluded sense), one, or
+    several for a list ('成立招商引资、项目建设2个工作专班')."""
+    p = _patterns()
+    body = doc.body
+    after = body[end:end + 8]
+    if p.vehicle_after.match(after) or p.trips_after.match(after) \
+            or _REFERENCE.search(body, max(0, start - 6), start):
+        return []
+    run_match = _NAME_RUN.search(body, max(0, start - 40), start)
+    run = run_match.group() if run_match else ""
+    if "专班" in run:
+        run = run[run.rindex("专班") + 2:]
+    if p.designation_after.match(after):
+        links = list(p.designation_link.finditer(run))
+        run = run[links[-1].end():] if links else run
+    run_start = start - len(run)
+    suffix = "工作专班" if run.endswith("工作") else "专班"
+    core = run[:-2] if suffix == "工作专班" else run
+    sentence = doc.sentence_at(start)
+    clause_start = doc.clause_start(start)
+    before_clause = body[clause_start:run_start]
+    if p.excluded_verb.search(before_clause + core):
+        return []
+    if p.directive.search(body[sentence.start:end]) or p.plural_subject.search(before_clause):
+        return []
+    boundaries = list(p.boundary.finditer(core))
+    verb_in_core = any(p.founding_verb.fullmatch(b.group()) for b in boundaries)
+    is_founding = (verb_in_core or bool(p.founding_verb.search(before_clause))
+                   or bool(_AFTER_FOUNDING.match(body[end:end + 20])) or doc.is_founding_notice)
+    if not is_founding and p.excluded_context.search(sentence.text):
+        return []
+    name_part = core[boundaries[-1].end():] if boundaries else core
+    if p.prose.search(name_part) or p.person_title.search(name_part):
+        return []
+    with_body = _WITH_BODY.match(name_part)
+    if with_body:
+        return _unnamed(doc, start, end, is_founding, "", _clean_name(with_body.group(1))[1])
+    count = p.count.search(name_part)
+    if count and count.group(2) in ("一", "1"):
+        count = None
+    if _generic_at(doc, start, end):
+        return []
+    listed = bool(count) or (not boundaries and body[run_start - 1:run_start] == "、")
+    if listed:
+        items = _list_items(doc, name_part[: count.start()] if count else name_part,
+                            run_start, bool(boundaries))
+        if not items and count:
+            items = _items_after(doc, end)
+        named = [_named(doc, item, _item_suffix(item, suffix), start, end, is_founding)
+                 for item in items if _usable(item, suffix)]
+        if named or count:
+            return named
+    if p.plural.match(_QUOTES.sub("", name_part)):
+        return []
+    unit_hint, task = _clean_name(name_part)
+    if task:
+        if suffix == "专班" and p.excluded_name.search(task):
+            return []
+        candidate = _named(doc, task, suffix, start, end, is_founding)
+        candidate.unit_hint = unit_hint
+        return [candidate]
+    return _unnamed(doc, start, end, is_founding, unit_hint)
+
+
+def _generic_at(doc: Document, start: int, end: int) -> bool:
+    """Whether the 专班 at body[start:end] is part of a generic phrase (专班化, 专人专班 …)."""
+    offset = max(0, start - _WINDOW)
+    window = doc.body[offset:end + _WINDOW]
+    return any(m.start() + offset < end and start < m.end() + offset
+               for m in _patterns().generic.finditer(window))
+
+
+def _item_suffix(item: str, suffix: str) -> str:
+    return "" if item.endswith(("专班", "组")) else suffix
+
+
+def _usable(item: str, suffix: str) -> bool:
+    """Whether a list item names a task force (not a class, a trip or another body)."""
+    p = _patterns()
+    excluded = suffix == "专班" and p.excluded_name.search(item)
+    return len(item) >= _MIN_TASK and not excluded and not _OTHER_BODY.search(item)
+
+
+def _named(doc: Document, task: str, suffix: str, start: int, end: int,
+           is_founding: bool) -> Candidate:
+    name = task + suffix
+    return Candidate(name=name, task=task_key(name), start=start, end=end,
+                     is_founding=is_founding, named=True)
+
+
+def _clean_name(text: str) -> tuple[str, str]:
+    """(unit at the front, task words) of the words before 专班, with enumeration marks,
+    openers, function words, counts and qualifiers off; task '' when none is left or the
+    words are running prose rather than a name."""
+    p = _patterns()
+    text = _QUOTES.sub("", text)
+    unit_hint = ""
+    while True:
+        before = text
+        text = p.enumeration.sub("", text)
+        if not unit_hint:
+            unit_hint, text = split_unit_prefix(text)
+        if not unit_hint:
+            text = strip_organ_self_reference(p.opener.sub("", text))[1]
+        text = _strip_function_words(text)
+        text = p.qualifier.sub("", text)
+        text = _COUNT_PREFIX.sub("", text)
+        if text == before:
+            break
+    text = text.strip("-—·").removesuffix("等")
+    if text.endswith("工作"):
+        text = text[:-2]
+    if len(text) < _MIN_TASK or p.prose.search(text) or p.prose_initial.match(text) \
+            or _NOT_A_NAME.search(text):
+        return unit_hint, ""
+    return unit_hint, text
+
+
+def _strip_function_words(text: str) -> str:
+    p = _patterns()
+    while (match := p.function_word.match(text)) and not text.startswith(p.keep_words) \
+            and len(text) - match.end() >= _MIN_TASK:
+        text = text[match.end():]
+    return text
+
+
+def _list_items(doc: Document, last: str, run_start: int, bounded: bool) -> list[str]:
+    """Items of a list ending at a 专班 ('招商引资、项目建设、要素保障3个工作专班'),
+    read backwards over 、 to the founding verb."""
+    p = _patterns()
+    items = [last.removesuffix("等")]
+    pos = run_start
+    body = doc.body
+    while not bounded and body[pos - 1:pos] == "、":
+        run = _NAME_RUN.search(body, max(0, pos - 41), pos - 1)
+        if not run or run.group().endswith("专班"):
+            break
+        segment = run.group()
+        boundaries = list(p.boundary.finditer(segment))
+        if boundaries:
+            items.append(segment[boundaries[-1].end():])
+            break
+        items.append(segment)
+        pos = run.start()
+    cleaned = []
+    for item in reversed(items):
+        for part in _SPLIT_ITEMS.split(item):
+            _unit, task = _clean_name(part.removesuffix("等"))
+            if task:
+                cleaned.append(task)
+    return cleaned
+
+
+def _items_after(doc: Document, end: int) -> list[str]:
+    """Items listed after a count ('成立3个工作专班，分别负责招商引资、项目建设和要素保障')."""
+    p = _patterns()
+    match = p.list_after.match(doc.body, end)
+    if not match:
+        return []
+    tail = match.group(1)
+    if "专班" in tail:
+        return []
+    items = []
+    for part in re.split(r"[、，,]|以及|和|及", tail):
+        task = _task_words(part)
+        if task:
+            items.append(task)
+    return items
+
+
+def _unnamed(doc: Document, start: int, end: int, is_founding: bool,
+             unit_hint: str, task: str = "") -> list[Candidate]:
+    """An unnamed 专班 set up for a stated task: named <task>工作专班."""
+    if not is_founding or _generic_at(doc, start, end):
+        return []
+    task = task or _task_for(doc, start, end)
+    if not task or not keywords_in(task):
+        return []
+    candidate = _named(doc, task, "工作专班", start, end, True)
+    candidate.named = False
+    candidate.unit_hint = unit_hint
+    return [candidate]
+
+
+def _task_for(doc: Document, start: int, end: int) -> str:
+    """The task an unnamed 专班 is set up for: after it (负责……), before it (为……), from a
+    leading group it belongs to, or in the title."""
+    p = _patterns()
+    sentence = doc.sentence_at(start)
+    after = doc.body[end:sentence.end]
+    match = p.task_after.match(after)
+    if match and (task := _task_words(match.group(1))):
+        return task
+    head = doc.body[sentence.start:start]
+    match = p.task_before.match(head)
+    if match and (task := _task_words(match.group(1))):
+        return task
+    bodies = list(p.body_before.finditer(head))
+    if bodies and (task := _task_words(bodies[-1].group(1))):
+        return task
+    if not doc.in_title(start):
+        title = doc.title.rpartition("专班")[2] or doc.title
+        verbs = list(p.boundary.finditer(title))
+        title = title[verbs[-1].end():] if verbs else title
+        title_task = _task_words(_clean_name(title)[1] or title)
+        if title_task and keywords_in(title_task):
+            return title_task
+    return ""
+
+
+def _task_words(text: str) -> str:
+    """A task read from running text, checked like a name (no place, no prose)."""
+    return _clean_name(_clean_task(text))[1]
+
+
+def _clean_task(text: str) -> str:
+    """A task read from running text, trimmed of verbs, scope words and 工作/问题/等."""
+    p = _patterns()
+    head, _of, tail = _QUOTES.sub("", text).partition("的")
+    text = head if not tail or p.generic_tail.fullmatch(tail.strip()) else head + tail
+    text = text.strip()
+    for pattern in (p.trim_start, p.trim_end):
+        while (match := pattern.search(text)) and match.group() and len(text) > len(match.group()):
+            text = text[: match.start()] + text[match.end():]
+    text = text.strip("-—·：: ")
+    if not (_MIN_TASK <= len(text) <= _MAX_TASK) or "专班" in text:
+        return ""
+    return text

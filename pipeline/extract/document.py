@@ -1,0 +1,167 @@
+"""One article prepared for coding: normalised title and text, sentences, publication date and
+the places the article is about."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property, lru_cache
+from typing import Any
+
+from pipeline.extract.codebook import alternation, load_codebook, word_regex
+from pipeline.extract.hosts import host_places
+from pipeline.gazetteer import Division, PlaceMatch, load_gazetteer
+from pipeline.normalize import normalize_text
+
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
+_CLAUSE_BREAK = re.compile(r"[，,：:。！？!?；;\n（）()]")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DATELINE = re.compile(r"^[^，。\n]{0,24}?\d{1,2}月\d{1,2}日(?:电|讯)(?:[（(][^）)]{0,40}[）)])?")
+_LEDE_CHARS = 300
+# the share of the text before which a trailer marker is taken as part of the article
+_TRAILER_MIN_SHARE = 0.2
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the document body: body[start:end]."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@lru_cache(maxsize=1)
+def _trailer_regex() -> re.Pattern[str]:
+    return word_regex(load_codebook()["text"]["trailer_markers"])
+
+
+@lru_cache(maxsize=1)
+def _notice_regex() -> re.Pattern[str]:
+    markers = alternation(load_codebook()["dates"]["notice_markers"])
+    return re.compile(
+        f"关于(成立|设立|组建|调整|充实)[^。]{{1,60}}?专班[^。]{{0,12}}?(?:{markers})"
+    )
+
+
+def parse_published(value: Any) -> date | None:
+    """The date of an ISO string ('2020-03-05', '2020-03-05T08:00:00'), a date or a timestamp;
+    None for missing values (None, NaN, NaT) and text with no date."""
+    if value is None or isinstance(value, float):
+        return None
+    match = _ISO_DATE.search(str(value))
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def strip_trailer(text: str) -> str:
+    """The article text without the outlet's trailing link lists and footers."""
+    floor = int(len(text) * _TRAILER_MIN_SHARE)
+    for match in _trailer_regex().finditer(text):
+        if match.start() >= floor:
+            return text[:match.start()]
+    return text
+
+
+@dataclass
+class Document:
+    """An article ready for coding. body = title + newline + text; offsets refer to body."""
+
+    article_id: str
+    url: str
+    source: str
+    title: str
+    text: str
+    published: date | None
+    body: str = field(init=False)
+    sentences: list[Sentence] = field(init=False)
+    title_end: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.body = f"{self.title}\n{self.text}"
+        self.title_end = len(self.title)
+        self.sentences = [Sentence(i, m.start(), m.end(), m.group())
+                          for i, m in enumerate(_SENTENCE.finditer(self.body))]
+        self._starts = [s.start for s in self.sentences]
+
+    @classmethod
+    def from_article(cls, article: Mapping[str, Any]) -> Document:
+        """Build from a JSONL record (id) or an articles-table row (article_id)."""
+        article_id = article.get("id") or article.get("article_id") or ""
+        text = strip_trailer(normalize_text(_text(article.get("text"))))
+        return cls(
+            article_id=str(article_id),
+            url=_text(article.get("url")),
+            source=normalize_text(_text(article.get("source"))),
+            title=normalize_text(_text(article.get("title"))).replace("\n", " "),
+            text=_DATELINE.sub("", text, count=1),
+            published=parse_published(article.get("published")),
+        )
+
+    def sentence_at(self, pos: int) -> Sentence:
+        """The sentence that contains body offset pos."""
+        i = max(bisect.bisect_right(self._starts, pos) - 1, 0)
+        return self.sentences[i]
+
+    def clause_start(self, pos: int) -> int:
+        """Offset where the clause containing pos begins (after the last comma, colon …)."""
+        sentence = self.sentence_at(pos)
+        head = self.body[sentence.start:pos]
+        breaks = list(_CLAUSE_BREAK.finditer(head))
+        return sentence.start + (breaks[-1].end() if breaks else 0)
+
+    def in_title(self, pos: int) -> bool:
+        """Whether body offset pos lies in the title."""
+        return pos < self.title_end
+
+    @cached_property
+    def notice_verb(self) -> str:
+        """成立, 调整 … when the article is a notice about a 专班 (关于成立……专班的通知)."""
+        match = _notice_regex().search(self.title) or _notice_regex().search(self.text[:300])
+        return match.group(1) if match else ""
+
+    @property
+    def is_notice(self) -> bool:
+        """Whether the article is a notice about a 专班."""
+        return bool(self.notice_verb)
+
+    @property
+    def is_founding_notice(self) -> bool:
+        """Whether the article is a notice setting a 专班 up (关于成立/设立/组建……的通知)."""
+        return self.notice_verb in ("成立", "设立", "组建")
+
+    @cached_property
+    def context_places(self) -> list[PlaceMatch]:
+        """Places named in the title, the lede, the outlet's name, then by the web host."""
+        gazetteer = load_gazetteer()
+        found = gazetteer.find_all(self.title) + gazetteer.find_all(self.text[:_LEDE_CHARS])
+        found += gazetteer.find_all(self.source)
+        return found + [PlaceMatch(-1, -1, d.name, d) for d in host_places(self.url, self.source)]
+
+    @cached_property
+    def all_places(self) -> list[PlaceMatch]:
+        """Every place named in the body (computed only when the context places fall short)."""
+        return load_gazetteer().find_all(self.body)
+
+    def place_for(self, level_suffix: str) -> Division | None:
+        """The article's place whose name ends with level_suffix (市, 县, 省 …), context first."""
+        for places in (self.context_places, self.all_places):
+            for match in places:
+                if match.division.name.endswith(level_suffix):
+                    return match.division
+        return None
+
+
+def _text(value: Any) -> str:
+    if value is None or isinstance(value, float):
+        return ""
+    return str(value)
+

@@ -1,0 +1,112 @@
+"""Tests for pipeline.extract.detect: which 专班 mentions are found, and their names."""
+
+import pytest
+
+from pipeline.extract.detect import find_candidates, task_key
+from pipeline.extract.document import Document
+
+
+def _names(text: str, title: str = "") -> list[str]:
+    doc = Document.from_article({"id": "t", "title": title, "text": text,
+                                 "published": "2021-03-01"})
+    return [c.name for c in find_candidates(doc)]
+
+
+def _candidates(text: str):
+    doc = Document.from_article({"id": "t", "title": "", "text": text, "published": "2021-03-01"})
+    return find_candidates(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("近日，安康市人民政府成立稳就业工作专班。", ["稳就业工作专班"]),
+        ("市政府成立由市长任召集人的“六稳”工作专班。", ["六稳工作专班"]),
+        ("宜昌市公安局西陵分局抽调精干警力组建禁毒打零专班。", ["禁毒打零专班"]),
+        ("市政府成立工作专班，负责全市复工复产工作的统筹协调。", ["复工复产工作专班"]),
+        ("为加快推进老旧小区改造，县里成立工作专班。", ["老旧小区改造工作专班"]),
+        ("市委成立疫情防控领导小组和工作专班。", ["疫情防控工作专班"]),
+        ("成立招商引资、项目建设、要素保障3个工作专班。",
+         ["招商引资工作专班", "项目建设工作专班", "要素保障工作专班"]),
+        ("开化县成立基层社会治理、群团改革、扫黑除恶等23个工作专班。",
+         ["基层社会治理工作专班", "群团改革工作专班", "扫黑除恶工作专班"]),
+        ("县里成立了三个工作专班，分别负责招商引资、项目建设和要素保障工作。",
+         ["招商引资工作专班", "项目建设工作专班", "要素保障工作专班"]),
+        ("设立综合协调专班、医疗救治专班和物资保障专班。",
+         ["综合协调专班", "医疗救治专班", "物资保障专班"]),
+        ("一是成立稳投资工作专班；二是成立防汛救灾工作专班。",
+         ["稳投资工作专班", "防汛救灾工作专班"]),
+        ("科研攻关组下设药物、疫苗、检测等9个二级工作专班。",
+         ["药物工作专班", "疫苗工作专班", "检测工作专班"]),
+        ("成立稳外贸工作专班（以下简称专班），专班实行日报制度。", ["稳外贸工作专班"]),
+        ("由分局副局长任专班长，辅警参与禁毒打零专班工作。", ["禁毒打零专班"]),
+        ("市稳就业工作专班化解了一批劳动纠纷。", ["稳就业工作专班"]),
+        ("招商引资工作专班制定了工作方案。", ["招商引资工作专班"]),
+        ("成立全域旅游工作专班。", ["全域旅游工作专班"]),
+        ("省体育局成立省运会筹办工作专班。", ["省运会筹办工作专班"]),
+        ("温州市疫情防控工作领导小组成立市场保供、社区防控等2个工作专班。",
+         ["市场保供工作专班", "社区防控工作专班"]),
+        ("市委成立了“招商引资”“项目建设”两个工作专班。", ["招商引资工作专班", "项目建设工作专班"]),
+    ],
+)
+def test_names_found(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "培训学校开设高考冲刺专班，名师授课。",
+        "学校开设国际专班，面向全球招生。",
+        "少年专班今年招收学员30名。",
+        "春季专班报名从速。",
+        "单位组织干部参加培训专班。",
+        "本机构考研专班火热招生中。",
+        "旅行社推出旅游专班，游客可随时报名。",
+        "开通返岗复工专班车，点对点接送务工人员。",
+        "公司开通通勤专班，方便职工上下班。",
+        "铁路部门开行务工人员返乡专班列车。",
+        "市里成立疫情防控领导小组，下设8个工作组。",
+        "县里成立防汛抗旱指挥部，实行24小时值班。",
+        "要以专班推进的方式抓好落实。",
+        "全面实行专班化运作、项目化管理。",
+        "对重点项目实行专班制。",
+        "各地要成立工作专班，加强组织领导。",
+        "各县区要成立重大项目工作专班。",
+        "坚持一个项目、一个专班、一抓到底。",
+        "专班成员深入一线，专班人员加班加点。",
+        "旅行社推出红色旅游专班。",
+        "如何让专班真正发挥作用，仍需在实践中不断探索。",
+        "近期，各地各部门纷纷组建工作专班，集中力量推进重点工作。",
+        "按照分工，市长任组长，统筹专班各项工作。",
+        "副局长刘某就专班工作作出部署。",
+        "由市商务局副局长兼任办公室主任，负责专班日常工作。",
+        "虽然有些工作专班和领导小组并无实质差别。",
+    ],
+)
+def test_excluded_senses_give_no_mention(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_founding_and_follow_up_mentions() -> None:
+    founding, = _candidates("固原市交通运输局成立了安全生产专项整治三年行动工作专班。")
+    follow_up, = _candidates("市稳就业工作专班召开第三次会议。")
+    after, = _candidates("招商引资工作专班于3月5日正式成立。")
+    since, = _candidates("招商引资工作专班成立以来，累计签约项目12个。")
+    assert founding.is_founding and after.is_founding
+    assert not follow_up.is_founding and not since.is_founding
+
+
+def test_unit_in_front_of_a_name_is_kept_as_hint() -> None:
+    candidate, = _candidates("固原市交通运输局安全生产专项整治三年行动工作专班实行周碰头制度。")
+    assert candidate.unit_hint == "固原市交通运输局"
+    assert candidate.name == "安全生产专项整治三年行动工作专班"
+
+
+def test_title_mentions_are_found() -> None:
+    assert _names("", title="安康市成立稳就业工作专班") == ["稳就业工作专班"]
+
+
+def test_task_key() -> None:
+    assert task_key("“稳就业”工作专班") == "稳就业"
+    assert task_key("禁毒打零专班") == "禁毒打零"
