@@ -28,25 +28,36 @@ def cmd_demo_corpus(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_discover(args: argparse.Namespace) -> int:
+    """Search the live sources and write one hits file per source (JSONL)."""
+    from scrapers.discover import client_settings, discover, load_live_config
+    from scrapers.http_client import PoliteClient
+    from scrapers.warc_archive import WarcArchive
+
+    live = load_live_config(args.config)
+    args.out_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        WarcArchive(args.out_dir / "discover.warc.gz",
+                    description="zhuanban discover: search and index responses") as archive,
+        PoliteClient(client_settings(live), archive) as client,
+    ):
+        summary = discover(live, args.out_dir, client)
+    return 1 if summary.failed else 0
+
+
 def cmd_capture(args: argparse.Namespace) -> int:
-    """Fetch the URLs of a hits file into WARC, through the demo server when asked."""
-    from scrapers.capture import CaptureSettings, capture, read_hits
+    """Fetch the URLs of hits files into WARC politely, or through the demo server when asked."""
+    from scrapers.capture import capture, demo_settings, read_hit_files, settings_from_file
     from scrapers.demo_site import serve_demo_site
 
-    settings = CaptureSettings(
-        user_agent=args.user_agent, timeout=(10.0, args.timeout),
-        max_attempts=args.max_attempts, max_bytes=args.max_bytes,
-    )
-    urls = read_hits(args.hits)
+    settings = settings_from_file(args.config, user_agent=args.user_agent)
+    hits = read_hit_files(args.hits)
     if args.demo_site:
-        settings.description = "SIMULATED demo corpus served from 127.0.0.1 (zhuanban)"
         with serve_demo_site(args.demo_site) as proxy:
-            settings.proxy = proxy
-            summary = capture(urls, args.out_dir, settings)
+            summary = capture(hits, args.out_dir, demo_settings(proxy, settings.client.user_agent))
     else:
-        summary = capture(urls, args.out_dir, settings)
-    print(f"capture: {summary.requested} URLs, {summary.skipped_already_captured} already "
-          f"captured, this run: {summary.by_status}")
+        summary = capture(hits, args.out_dir, settings)
+    print("\n".join(summary.lines()))
     return 0
 
 
@@ -102,6 +113,13 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _simulated_corpus(articles: Path | None) -> bool:
+    """True when the articles table holds pages of the simulated demo corpus."""
+    from pipeline.parse import has_simulated_articles
+
+    return articles is not None and has_simulated_articles(articles)
+
+
 def cmd_analyse(args: argparse.Namespace) -> int:
     """Compare the cases' distributions with the paper's: tables, fit statistics, charts."""
     from pipeline.analyse import analyse
@@ -109,11 +127,14 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     from pipeline.published import load_published
 
     published = load_published(args.published)
+    simulated = args.simulated or _simulated_corpus(args.articles)
     if args.start > args.end:
         raise ValueError(f"window start {args.start} is after its end {args.end}")
-    result = analyse(args.cases, published, args.tables, (args.start, args.end), args.simulated)
-    charts = write_charts(args.tables, published, args.figures, args.simulated)
-    print(f"analyse: {result}; {len(charts)} chart files in {args.figures}")
+    result = analyse(args.cases, published, args.tables, (args.start, args.end), simulated)
+    charts = write_charts(args.tables, published, args.figures, simulated)
+    print(f"analyse: {result.n_cases} cases, {result.n_in_window} in the window "
+          f"{args.start}..{args.end}; tables in {args.tables}; "
+          f"{len(charts)} chart files in {args.figures}")
     return 0
 
 
@@ -152,11 +173,12 @@ def cmd_report(args: argparse.Namespace) -> int:
         ],
         "notes": [
             "Simulated pages were served from 127.0.0.1 and captured to WARC like live pages."
-        ] if args.simulated else [],
+        ] if args.simulated or _simulated_corpus(args.articles) else [],
     }
     recovery = load_recovery(args.recovery / "recovery.json") if args.recovery else None
+    simulated = args.simulated or _simulated_corpus(args.articles)
     build_report(args.tables, args.figures, args.html, args.md, load_published(args.published),
-                 args.simulated, recovery, extras)
+                 simulated, recovery, extras)
     print(f"report: {args.html} and {args.md}")
     return 0
 
@@ -169,18 +191,28 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1), help="first date")
         p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31), help="last date")
 
-    def capture(p: argparse.ArgumentParser) -> None:
-        p.add_argument("hits", type=Path, help="JSONL, one object per line with at least 'url'")
+    def discover(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", type=Path, default=Path("config/config.yaml"),
+                       help="config file whose 'live' block names queries and sources "
+                            "(default: config/config.yaml; example: config/live.example.yaml)")
         p.add_argument("-o", "--out-dir", type=Path, required=True,
-                       help="folder for capture.warc.gz and capture_log.csv")
+                       help="folder for {source}.jsonl, discover_summary.json and "
+                            "discover.warc.gz")
+
+    def capture(p: argparse.ArgumentParser) -> None:
+        p.add_argument("hits", type=Path, nargs="+",
+                       help="hits JSONL files (one object per line with at least 'url'), or "
+                            "folders of them")
+        p.add_argument("-o", "--out-dir", type=Path, required=True,
+                       help="folder for capture-<run>.warc.gz files, capture_log.csv and "
+                            "capture_summary.json; rerunning resumes")
+        p.add_argument("--config", type=Path, default=None,
+                       help="config YAML whose 'capture' block sets politeness and limits "
+                            "(default: config/config.yaml when present)")
         p.add_argument("--demo-site", type=Path,
                        help="serve this simulated demo corpus from 127.0.0.1 and fetch through it")
-        p.add_argument("--user-agent", default="zhuanban/0.1 (research crawler)",
-                       help="User-Agent header sent with every request")
-        p.add_argument("--timeout", type=float, default=30.0, help="read timeout in seconds")
-        p.add_argument("--max-attempts", type=int, default=3, help="tries per URL")
-        p.add_argument("--max-bytes", type=int, default=10 * 1024 * 1024,
-                       help="responses are cut at this size and logged as too_large")
+        p.add_argument("--user-agent", default=None,
+                       help="User-Agent with a contact address (overrides the config)")
 
     def parse(p: argparse.ArgumentParser) -> None:
         p.add_argument("warc", nargs="+", help="WARC files or folders holding them")
@@ -211,6 +243,8 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
                        help="last founding date counted (default: 2021-08-31)")
         p.add_argument("--simulated", action="store_true",
                        help="label every table and chart as made from simulated data")
+        p.add_argument("--articles", type=Path, default=None,
+                       help="articles.parquet: if it holds simulated pages, label as simulated")
         p.add_argument("--published", type=Path, default=None,
                        help="published targets YAML (default: data/reference/published.yaml)")
 
@@ -239,6 +273,7 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
 
     return {
         "demo-corpus": (cmd_demo_corpus, demo_corpus),
+        "discover": (cmd_discover, discover),
         "capture": (cmd_capture, capture),
         "parse": (cmd_parse, parse),
         "extract": (cmd_extract, extract),

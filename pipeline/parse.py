@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from tqdm import tqdm
 from warcio.archiveiterator import ArchiveIterator
@@ -18,6 +19,8 @@ from warcio.exceptions import ArchiveLoadFailed
 from pipeline.charset import decode_html
 from pipeline.page_layouts import extract_content, parse_html
 from pipeline.pubdate import publication_date
+from scrapers.demo_site import SIMULATED_HEADER
+from scrapers.http_client import OUTCOME_HEADER, REQUESTED_URL_HEADER
 
 ARTICLE_SCHEMA = pa.schema(
     [
@@ -31,12 +34,15 @@ ARTICLE_SCHEMA = pa.schema(
         ("text", pa.string()),
         ("charset", pa.string()),
         ("layout", pa.string()),
+        ("simulated", pa.bool_()),
         ("warc_file", pa.string()),
         ("warc_offset", pa.int64()),
     ]
 )
 DROP_LOG_COLUMNS = ["warc_file", "warc_offset", "url", "reason"]
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+SUPERSEDED_OUTCOMES = {"retried", "redirected"}
+"""Exchanges the client archived on the way to a URL's final response; they are not pages."""
 
 
 @dataclass
@@ -45,6 +51,7 @@ class ParseSummary:
 
     articles: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
+    superseded: int = 0
 
 
 def article_id(url: str) -> str:
@@ -58,8 +65,11 @@ def source_of(url: str) -> str:
     return host.removesuffix(".invalid")
 
 
-def parse_page(url: str, body: bytes, content_type: str | None) -> dict[str, object] | str:
+def parse_page(
+    url: str, body: bytes, content_type: str | None, final_url: str | None = None
+) -> dict[str, object] | str:
     """Parse one captured page into an article row, or return the reason it yields none."""
+    final_url = final_url or url
     page_html, charset = decode_html(body, content_type)
     tree = parse_html(page_html)
     if tree is None:
@@ -69,9 +79,9 @@ def parse_page(url: str, body: bytes, content_type: str | None) -> dict[str, obj
         return "no_main_text"
     published, method = publication_date(tree, content.header_text, url, page_html)
     return {
-        "article_id": article_id(url),
+        "article_id": article_id(final_url),
         "url": url,
-        "final_url": url,
+        "final_url": final_url,
         "source": source_of(url),
         "title": content.title,
         "published": published.isoformat() if published else None,
@@ -89,8 +99,11 @@ class CapturedResponse:
     warc_file: str
     warc_offset: int
     url: str
+    final_url: str
+    outcome: str
     http_status: int
     content_type: str
+    simulated: bool
     body: bytes
 
 
@@ -107,12 +120,16 @@ def iter_responses(warc_paths: Iterable[Path]) -> Iterator[CapturedResponse]:
                     if record.rec_type != "response" or record.http_headers is None:
                         continue
                     body = record.content_stream().read()
+                    target = record.rec_headers.get_header("WARC-Target-URI")
                     yield CapturedResponse(
                         path.name,
                         records.get_record_offset(),
-                        record.rec_headers.get_header("WARC-Target-URI"),
+                        record.rec_headers.get_header(REQUESTED_URL_HEADER) or target,
+                        target,
+                        record.rec_headers.get_header(OUTCOME_HEADER) or "",
                         int(record.http_headers.get_statuscode() or 0),
                         record.http_headers.get_header("Content-Type") or "",
+                        record.http_headers.get_header(SIMULATED_HEADER) is not None,
                         body,
                     )
         except ArchiveLoadFailed as error:
@@ -144,6 +161,9 @@ def parse_warcs(
             summary.dropped[reason] = summary.dropped.get(reason, 0) + 1
 
         for response in tqdm(iter_responses(warc_paths), desc="parse", unit="page", disable=None):
+            if response.outcome in SUPERSEDED_OUTCOMES:
+                summary.superseded += 1
+                continue
             if response.http_status != 200:
                 drop(response, f"http_status_{response.http_status}")
                 continue
@@ -154,11 +174,14 @@ def parse_warcs(
                 drop(response, "duplicate_capture")
                 continue
             seen.add(response.url)
-            row = parse_page(response.url, response.body, response.content_type)
+            row = parse_page(
+                response.url, response.body, response.content_type, response.final_url
+            )
             if isinstance(row, str):
                 drop(response, row)
                 continue
-            row.update(warc_file=response.warc_file, warc_offset=response.warc_offset)
+            row.update(warc_file=response.warc_file, warc_offset=response.warc_offset,
+                       simulated=response.simulated)
             batch.append(row)
             summary.articles += 1
             if len(batch) >= batch_size:
@@ -167,3 +190,9 @@ def parse_warcs(
         if batch or summary.articles == 0:
             writer.write_table(pa.Table.from_pylist(batch, schema=ARTICLE_SCHEMA))
     return summary
+
+
+def has_simulated_articles(articles_path: Path) -> bool:
+    """Whether any article came from the simulated demo corpus (served with its marker header)."""
+    column = pq.read_table(articles_path, columns=["simulated"]).column("simulated")
+    return bool(pc.any(column).as_py())

@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+SIMULATED_HEADER = "X-Simulated"
+"""Response header marking a page of the simulated corpus; parse carries it into articles."""
+
 
 @dataclass(frozen=True)
 class ServedPage:
@@ -61,7 +64,7 @@ def _handler_for(pages: dict[str, ServedPage]) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", page.content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Simulated", "zhuanban demo corpus")
+            self.send_header(SIMULATED_HEADER, "zhuanban demo corpus")
             self.end_headers()
             self.wfile.write(body)
 

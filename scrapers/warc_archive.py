@@ -1,18 +1,24 @@
-"""Append HTTP request/response pairs to a gzip WARC file and report where each record lives."""
+"""Append HTTP request/response pairs to a gzip WARC file durably, and repair one left torn."""
 
 from __future__ import annotations
 
 import io
+import os
+import threading
 import uuid
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
+from urllib.parse import urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from scrapers import __version__
+
+IN_PROGRESS_SUFFIX = ".open"  # a WARC still being written; renamed when closed cleanly
 
 
 @dataclass(frozen=True)
@@ -24,15 +30,32 @@ class ArchivedExchange:
     fetched_at: str
 
 
-class WarcArchive:
-    """A WARC file opened for appending; one gzip member per record, so offsets are seekable."""
+def _request_target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
-    def __init__(self, path: Path, *, description: str = "") -> None:
+
+class WarcArchive:
+    """A WARC file opened for appending; one gzip member per record, so offsets are seekable.
+
+    Each exchange (request record, then response record) is built in memory and appended with
+    one write, then flushed and fsynced, so a record is on disk before anyone logs its offset.
+    Threads may share one archive. With `staging=True` the file is written as
+    `<name>.open` and renamed to `<name>` on a clean close; a crash leaves the `.open` file for
+    `finish_interrupted` to repair.
+    """
+
+    def __init__(self, path: Path, *, description: str = "", staging: bool = False) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        is_new = not self.path.exists() or self.path.stat().st_size == 0
-        self._stream = open(self.path, "ab")  # noqa: SIM115 - closed in close()
-        self._writer = WARCWriter(self._stream, gzip=True)
+        self._staging = staging
+        self._writing = (
+            self.path.with_name(self.path.name + IN_PROGRESS_SUFFIX) if staging else self.path
+        )
+        is_new = not self._writing.exists() or self._writing.stat().st_size == 0
+        self._stream = open(self._writing, "ab")  # noqa: SIM115 - closed in close()
+        self._lock = threading.Lock()
+        self._damaged = False
         if is_new:
             self._write_info(description)
 
@@ -40,8 +63,23 @@ class WarcArchive:
         info = {"software": f"zhuanban/{__version__}", "format": "WARC File Format 1.1"}
         if description:
             info["description"] = description
-        record = self._writer.create_warcinfo_record(self.path.name, info)
-        self._writer.write_record(record)
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(self.path.name, info))
+        self._append(buffer.getvalue())
+
+    def _append(self, data: bytes) -> int:
+        """Append bytes durably under the lock; return the offset they start at."""
+        with self._lock:
+            offset = self._stream.seek(0, os.SEEK_END)
+            try:
+                self._stream.write(data)
+                self._stream.flush()
+                os.fsync(self._stream.fileno())
+            except OSError:
+                self._damaged = True
+                raise
+            return offset
 
     def write_exchange(
         self,
@@ -53,18 +91,38 @@ class WarcArchive:
         response_headers: list[tuple[str, str]],
         body: bytes,
         method: str = "GET",
+        request_body: bytes = b"",
+        truncated: str = "",
         extra_warc_headers: dict[str, str] | None = None,
     ) -> ArchivedExchange:
-        """Write a request record and its response record; return the response's offset."""
+        """Write a request record and its response record; return the response's offset.
+
+        `truncated` is a WARC-Truncated reason (`length`, `time`, `disconnect`) for a body that
+        was cut; `extra_warc_headers` go on the response record.
+        """
         fetched_at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         response_id = f"<urn:uuid:{uuid.uuid4()}>"
-        offset = self._stream.tell()
+        buffer = io.BytesIO()
+        writer = WARCWriter(buffer, gzip=True)
+        request_line = f"{method} {_request_target(url)} HTTP/1.1"
+        request = writer.create_warc_record(
+            url,
+            "request",
+            payload=io.BytesIO(request_body),
+            length=len(request_body),
+            http_headers=StatusAndHeaders(request_line, request_headers, is_http_request=True),
+            warc_headers_dict={"WARC-Date": fetched_at, "WARC-Concurrent-To": response_id},
+        )
+        writer.write_record(request)
+        response_at = buffer.tell()
         warc_headers = {"WARC-Date": fetched_at, "WARC-Record-ID": response_id}
+        if truncated:
+            warc_headers["WARC-Truncated"] = truncated
         warc_headers.update(extra_warc_headers or {})
         http_headers = StatusAndHeaders(
             f"{status} {reason}".strip(), response_headers, protocol="HTTP/1.1"
         )
-        response = self._writer.create_warc_record(
+        response = writer.create_warc_record(
             url,
             "response",
             payload=io.BytesIO(body),
@@ -72,24 +130,18 @@ class WarcArchive:
             http_headers=http_headers,
             warc_headers_dict=warc_headers,
         )
-        self._writer.write_record(response)
-        path = url.split("://", 1)[-1].partition("/")[2]
-        request_line = f"{method} /{path} HTTP/1.1"
-        request = self._writer.create_warc_record(
-            url,
-            "request",
-            payload=io.BytesIO(b""),
-            length=0,
-            http_headers=StatusAndHeaders(request_line, request_headers, is_http_request=True),
-            warc_headers_dict={"WARC-Date": fetched_at, "WARC-Concurrent-To": response_id},
-        )
-        self._writer.write_record(request)
-        self._stream.flush()
-        return ArchivedExchange(self.path.name, offset, fetched_at)
+        writer.write_record(response)
+        offset = self._append(buffer.getvalue())
+        return ArchivedExchange(self.path.name, offset + response_at, fetched_at)
 
     def close(self) -> None:
-        """Flush and close the file."""
-        self._stream.close()
+        """Close the file; a staged file that was written without error gets its final name."""
+        with self._lock:
+            if self._stream.closed:
+                return
+            self._stream.close()
+            if self._staging and not self._damaged:
+                os.replace(self._writing, self.path)
 
     def __enter__(self) -> WarcArchive:
         return self
@@ -101,3 +153,65 @@ class WarcArchive:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def complete_length(path: Path, chunk_size: int = 1 << 20) -> int:
+    """Bytes at the start of a gzip file made of complete members (a torn last one excluded).
+
+    A torn tail is a prefix of a valid member and never fails to decompress; a member that does
+    fail means damage elsewhere, which is not repaired by guessing: it raises, naming the byte.
+    """
+    good = 0
+    consumed = 0
+    decompressor = zlib.decompressobj(wbits=31)
+    with Path(path).open("rb") as stream:
+        pending = b""
+        while True:
+            if not pending:
+                pending = stream.read(chunk_size)
+                if not pending:
+                    return good
+            try:
+                decompressor.decompress(pending)
+            except zlib.error as error:
+                raise ValueError(
+                    f"{path}: damaged gzip member starting at byte {good} ({error}); this is not "
+                    "a torn tail left by an interrupted run, so check the file by hand"
+                ) from error
+            if decompressor.eof:
+                unused = decompressor.unused_data
+                consumed += len(pending) - len(unused)
+                good = consumed
+                decompressor = zlib.decompressobj(wbits=31)
+                pending = unused
+            else:
+                consumed += len(pending)
+                pending = b""
+
+
+@dataclass(frozen=True)
+class RepairedWarc:
+    """A WARC left open by an interrupted run, after repair."""
+
+    path: Path
+    dropped_bytes: int
+
+
+def finish_interrupted(open_path: Path) -> RepairedWarc:
+    """Cut a `.open` WARC back to its last complete record and give it its final name."""
+    open_path = Path(open_path)
+    if not open_path.name.endswith(IN_PROGRESS_SUFFIX):
+        raise ValueError(f"{open_path}: not an in-progress WARC (*{IN_PROGRESS_SUFFIX})")
+    size = open_path.stat().st_size
+    keep = complete_length(open_path)
+    if keep < size:
+        with open_path.open("r+b") as stream:
+            stream.truncate(keep)
+            stream.flush()
+            os.fsync(stream.fileno())
+    final = open_path.with_name(open_path.name.removesuffix(IN_PROGRESS_SUFFIX))
+    if keep == 0:
+        open_path.unlink()
+    else:
+        os.replace(open_path, final)
+    return RepairedWarc(final, size - keep)

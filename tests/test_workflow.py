@@ -98,7 +98,31 @@ def test_a_wrong_config_key_is_named(tmp_path: Path) -> None:
     assert "'windw' was unexpected" in result.stdout + result.stderr
 
 
-def test_live_corpus_says_not_available_yet(tmp_path: Path) -> None:
+def test_live_corpus_without_a_live_block_is_refused(tmp_path: Path) -> None:
     result = snakemake(tmp_path, "-n", "--config", "corpus=live")
     assert result.returncode != 0
-    assert "not available yet" in result.stdout + result.stderr
+    assert "needs a `live` block" in result.stdout + result.stderr
+
+
+def test_live_corpus_plans_discover_then_capture_then_the_same_stages(tmp_path: Path) -> None:
+    result = snakemake(tmp_path, "-n", "--configfile", str(REPO / "config" / "live.example.yaml"),
+                       "--config", "corpus=live")
+    assert result.returncode == 0, result.stderr[-3000:]
+    for rule in ("discover", "capture_live", "parse", "extract", "resolve", "analyse", "report"):
+        assert rule in result.stdout
+    assert "demo_corpus" not in result.stdout
+    assert "recovery" not in result.stdout
+
+
+@pytest.mark.slow
+def test_warc_corpus_reruns_everything_after_capture(demo_run: Path, tmp_path: Path) -> None:
+    """A reviewer's rerun from the demo run's WARC files alone gives the same cases."""
+    warc_dir = demo_run / "data" / "raw" / "demo" / "capture"
+    result = snakemake(tmp_path, "--cores", "2", "--config", "corpus=warc",
+                       f"warc={{'dir': '{warc_dir}'}}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    again = pd.read_csv(tmp_path / "data" / "processed" / "cases.csv")
+    first = pd.read_csv(demo_run / "data" / "processed" / "cases.csv")
+    pd.testing.assert_frame_equal(again, first)
+    html = (tmp_path / "reports" / "replication.html").read_text(encoding="utf-8")
+    assert "SIMULATED" in html, "pages from the simulated corpus stay labelled in warc mode"

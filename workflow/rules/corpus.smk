@@ -25,16 +25,51 @@ rule capture_demo:
     input:
         manifest=rules.demo_corpus.output.manifest,
     output:
-        warc=f"{RAW}/demo/capture/capture.warc.gz",
         log=f"{RAW}/demo/capture/capture_log.csv",
+        summary=f"{RAW}/demo/capture/capture_summary.json",
     log:
         f"{RAW}/demo/logs/capture.log",
     conda:
         "../envs/zhuanban.yaml"
     params:
         site=lambda wildcards, input: Path(input.manifest).parent,
-        out_dir=lambda wildcards, output: Path(output.warc).parent,
-        user_agent=config.get("capture", {}).get("user_agent", "zhuanban/0.1"),
+        out_dir=lambda wildcards, output: Path(output.summary).parent,
+        user_agent=config["capture"]["user_agent"],
     shell:
         "zhuanban capture {input.manifest} -o {params.out_dir} --demo-site {params.site}"
         " --user-agent '{params.user_agent}' > {log} 2>&1"
+
+
+rule discover:
+    input:
+        config=LIVE_CONFIG,
+    output:
+        summary=f"{LIVE_DIR}/hits/discover_summary.json",
+    log:
+        f"{LIVE_DIR}/logs/discover.log",
+    conda:
+        "../envs/zhuanban.yaml"
+    params:
+        hits_dir=lambda wildcards, output: Path(output.summary).parent,
+    shell:
+        "zhuanban discover --config {input.config} -o {params.hits_dir} > {log} 2>&1"
+
+
+# The capture log is not a declared output: Snakemake deletes the outputs of a failed job, and
+# the log is what lets a rerun resume without refetching.
+rule capture_live:
+    input:
+        hits=rules.discover.output.summary,
+        config=LIVE_CONFIG,
+    output:
+        summary=f"{LIVE_DIR}/capture/capture_summary.json",
+    log:
+        f"{LIVE_DIR}/logs/capture.log",
+    conda:
+        "../envs/zhuanban.yaml"
+    params:
+        hits_dir=lambda wildcards, input: Path(input.hits).parent,
+        out_dir=lambda wildcards, output: Path(output.summary).parent,
+    shell:
+        "zhuanban capture {params.hits_dir} -o {params.out_dir} --config {input.config}"
+        " > {log} 2>&1"

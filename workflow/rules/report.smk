@@ -4,6 +4,7 @@
 rule analyse:
     input:
         cases=CASES,
+        articles=ARTICLES,
         published=f"{REPO_DIR}/data/reference/published.yaml",
     output:
         tables=expand(f"{TABLES}/{{dist}}.csv", dist=DISTRIBUTIONS),
@@ -22,7 +23,8 @@ rule analyse:
         start=config["window"]["start"],
         end=config["window"]["end"],
     shell:
-        "zhuanban analyse {input.cases} --tables {params.tables} --figures {params.figures}"
+        "zhuanban analyse {input.cases} --articles {input.articles} --tables {params.tables}"
+        " --figures {params.figures}"
         " --start {params.start} --end {params.end} {params.simulated} > {log} 2>&1"
 
 

@@ -11,8 +11,11 @@ rule parse:
         f"{INTERIM}/logs/parse.log",
     conda:
         "../envs/zhuanban.yaml"
+    params:
+        sources=warc_sources,
     shell:
-        "zhuanban parse {input} -o {output.articles} --dropped {output.dropped} > {log} 2>&1"
+        "zhuanban parse {params.sources} -o {output.articles} --dropped {output.dropped}"
+        " > {log} 2>&1"
 
 
 rule extract:
