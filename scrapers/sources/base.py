@@ -172,6 +172,37 @@ def field(record: Any, path: str, source: str, url: str) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class JsonHitShape:
+    """Where a JSON search API keeps a result's fields (a source's response shape, as data)."""
+
+    items_path: str
+    date_keys: tuple[str, ...]
+    snippet_key: str
+    required: tuple[str, ...] = ("url", "title")
+
+
+def json_hit(
+    item: Mapping[str, Any], shape: JsonHitShape, *, source: str, query: str, page: int,
+    fetched: str, url: str,
+) -> Hit:
+    """One Hit from one JSON result item; a missing required field raises ResponseShapeError."""
+    for key in shape.required:
+        if key not in item:
+            raise ResponseShapeError(source, f"{shape.items_path}[].{key}", url)
+    found_date = next((item[key] for key in shape.date_keys if item.get(key)), None)
+    return Hit(
+        url=str(item["url"]).strip(),
+        title=strip_tags(item["title"]),
+        date=iso_date(found_date),
+        snippet=strip_tags(item.get(shape.snippet_key)),
+        source=source,
+        query=query,
+        page=page,
+        retrieved_at=fetched,
+    )
+
+
 def strip_tags(text: str | None) -> str:
     """Text without markup (search engines wrap matches in <em>), entities decoded, one-spaced."""
     if not text:

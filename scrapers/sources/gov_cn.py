@@ -29,16 +29,15 @@ from urllib.parse import urlencode
 
 from scrapers.sources.base import (
     Hit,
-    ResponseShapeError,
+    JsonHitShape,
     RobotsRefusal,
     SourceFailed,
     field,
     get_ok,
     int_option,
-    iso_date,
     json_body,
+    json_hit,
     retrieved_at,
-    strip_tags,
 )
 
 if TYPE_CHECKING:
@@ -96,17 +95,8 @@ def search(
             return
 
 
+_SHAPE = JsonHitShape("listVO", ("pubtimeStr", "pubtime"), "summary")
+
+
 def _hit(item: dict[str, Any], query: str, page: int, fetched: str, url: str) -> Hit:
-    for key in ("url", "title"):
-        if key not in item:
-            raise ResponseShapeError(NAME, f"listVO[].{key}", url)
-    return Hit(
-        url=str(item["url"]).strip(),
-        title=strip_tags(item["title"]),
-        date=iso_date(item.get("pubtimeStr") or item.get("pubtime")),
-        snippet=strip_tags(item.get("summary")),
-        source=NAME,
-        query=query,
-        page=page,
-        retrieved_at=fetched,
-    )
+    return json_hit(item, _SHAPE, source=NAME, query=query, page=page, fetched=fetched, url=url)

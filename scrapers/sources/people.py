@@ -17,16 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from scrapers.sources.base import (
     Hit,
-    ResponseShapeError,
+    JsonHitShape,
     SourceFailed,
     china_day_bounds_ms,
     field,
     int_option,
-    iso_date,
     json_body,
+    json_hit,
     post_ok,
     retrieved_at,
-    strip_tags,
 )
 
 if TYPE_CHECKING:
@@ -86,17 +85,8 @@ def search(
             return
 
 
-def _hit(record: dict[str, Any], query: str, page: int, fetched: str, url: str) -> Hit:
-    for key in ("url", "title"):
-        if key not in record:
-            raise ResponseShapeError(NAME, f"data.records[].{key}", url)
-    return Hit(
-        url=str(record["url"]).strip(),
-        title=strip_tags(record["title"]),
-        date=iso_date(record.get("displayTime") or record.get("inputTime")),
-        snippet=strip_tags(record.get("content")),
-        source=NAME,
-        query=query,
-        page=page,
-        retrieved_at=fetched,
-    )
+_SHAPE = JsonHitShape("data.records", ("displayTime", "inputTime"), "content")
+
+
+def _hit(item: dict[str, Any], query: str, page: int, fetched: str, url: str) -> Hit:
+    return json_hit(item, _SHAPE, source=NAME, query=query, page=page, fetched=fetched, url=url)

@@ -21,15 +21,14 @@ from urllib.parse import urlencode
 
 from scrapers.sources.base import (
     Hit,
-    ResponseShapeError,
+    JsonHitShape,
     SourceFailed,
     field,
     get_ok,
     int_option,
-    iso_date,
     json_body,
+    json_hit,
     retrieved_at,
-    strip_tags,
 )
 
 if TYPE_CHECKING:
@@ -79,17 +78,10 @@ def search(
             return
 
 
+_SHAPE = JsonHitShape(
+    "content.results", ("pubtime",), "sitename", required=("url", "title", "pubtime")
+)
+
+
 def _hit(item: dict[str, Any], query: str, page: int, fetched: str, url: str) -> Hit:
-    for key in ("url", "title", "pubtime"):
-        if key not in item:
-            raise ResponseShapeError(NAME, f"content.results[].{key}", url)
-    return Hit(
-        url=str(item["url"]).strip(),
-        title=strip_tags(item["title"]),
-        date=iso_date(item["pubtime"]),
-        snippet=strip_tags(item.get("sitename")),
-        source=NAME,
-        query=query,
-        page=page,
-        retrieved_at=fetched,
-    )
+    return json_hit(item, _SHAPE, source=NAME, query=query, page=page, fetched=fetched, url=url)
