@@ -103,11 +103,32 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check_published(args: argparse.Namespace) -> int:
+    """Check the paper's published figures for internal consistency (always exits 0)."""
+    from pipeline.published import check_consistency, load_published
+
+    for check in check_consistency(load_published(args.published)):
+        verdict = "consistent" if check.passed else "inconsistent"
+        print(f"{check.name}: {verdict} ({check.detail})")
+    return 0
+
+
+def cmd_near_duplicates(args: argparse.Namespace) -> int:
+    """Cluster near-duplicate articles (reposts, syndicated copies) with MinHash/LSH."""
+    from pipeline.near_duplicates import cluster_file
+
+    summary = cluster_file(args.articles, args.output)
+    print(f"near-duplicates: {summary.articles} articles in {summary.clusters} clusters "
+          f"({summary.copies} copies) → {args.output}")
+    return 0
+
+
 def cmd_resolve(args: argparse.Namespace) -> int:
     """Merge mentions into cases."""
     from pipeline.resolve import resolve_files
 
-    summary = resolve_files(args.mentions, args.articles, args.cases, args.case_sources)
+    summary = resolve_files(args.mentions, args.articles, args.cases, args.case_sources,
+                            args.clusters)
     print(f"resolve: {summary.mentions} mentions → {summary.cases} cases "
           f"({summary.cases_flagged_for_review} flagged for review)")
     return 0
@@ -226,12 +247,22 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("-o", "--output", type=Path, required=True,
                        help="CASES.csv (the contract columns) or mentions.parquet (all columns)")
 
+    def check_published(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--published", type=Path, default=None,
+                       help="published targets YAML (default: data/reference/published.yaml)")
+
+    def near_duplicates(p: argparse.ArgumentParser) -> None:
+        p.add_argument("articles", type=Path, help="articles.parquet from parse")
+        p.add_argument("-o", "--output", type=Path, required=True, help="near_duplicates.csv")
+
     def resolve(p: argparse.ArgumentParser) -> None:
         p.add_argument("mentions", type=Path, help="mentions.parquet from extract")
         p.add_argument("articles", type=Path, help="articles.parquet from parse")
         p.add_argument("--cases", type=Path, required=True, help="cases.csv to write")
         p.add_argument("--case-sources", type=Path, required=True,
                        help="case_sources.csv to write (case ↔ article ↔ URL ↔ WARC record)")
+        p.add_argument("--clusters", type=Path, default=None,
+                       help="near_duplicates.csv: reposts of one report count once")
 
     def analyse(p: argparse.ArgumentParser) -> None:
         p.add_argument("cases", type=Path, help="cases.csv from resolve")
@@ -277,6 +308,8 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         "capture": (cmd_capture, capture),
         "parse": (cmd_parse, parse),
         "extract": (cmd_extract, extract),
+        "near-duplicates": (cmd_near_duplicates, near_duplicates),
+        "check-published": (cmd_check_published, check_published),
         "resolve": (cmd_resolve, resolve),
         "analyse": (cmd_analyse, analyse),
         "recovery": (cmd_recovery, recovery),

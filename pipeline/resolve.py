@@ -17,9 +17,12 @@ import pandas as pd
 
 CASE_COLUMNS = [
     "case_id", "name", "unit", "province", "prefecture", "county", "level", "domain", "topic",
-    "leader_rank", "founded", "year", "evidence", "n_articles", "first_published", "urls", "review",
+    "leader_rank", "founded", "year", "evidence", "n_articles", "n_reports", "first_published",
+    "urls", "review",
 ]
-CASE_SOURCE_COLUMNS = ["case_id", "article_id", "url", "warc_file", "warc_offset", "evidence"]
+CASE_SOURCE_COLUMNS = [
+    "case_id", "article_id", "cluster_id", "url", "warc_file", "warc_offset", "evidence",
+]
 VOTED_FIELDS = ["name", "unit", "province", "prefecture", "county", "level", "domain", "topic",
                 "leader_rank"]
 UNSTATED = {"", "unknown", "nan", "None"}
@@ -106,14 +109,27 @@ def _merge_unplaced(keys: pd.Series, provinces: pd.Series) -> pd.Series:
     )
 
 
-def resolve(mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Group mentions into cases; return (cases, case_sources)."""
+def resolve(
+    mentions: pd.DataFrame, articles: pd.DataFrame, clusters: pd.DataFrame | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Group mentions into cases; return (cases, case_sources).
+
+    `clusters` (from near_duplicates) maps each article to its near-duplicate cluster; a case's
+    `n_reports` counts clusters, so reposts of one report count once. Without it every article
+    is its own cluster.
+    """
     if mentions.empty:
         return pd.DataFrame(columns=CASE_COLUMNS), pd.DataFrame(columns=CASE_SOURCE_COLUMNS)
     joined = mentions.merge(
         articles[["article_id", "url", "published", "warc_file", "warc_offset"]],
         on="article_id", how="left", validate="many_to_one",
     )
+    if clusters is not None:
+        joined = joined.merge(clusters[["article_id", "cluster_id"]], on="article_id",
+                              how="left", validate="many_to_one")
+        joined["cluster_id"] = joined["cluster_id"].fillna(joined["article_id"])
+    else:
+        joined["cluster_id"] = joined["article_id"]
     provinces = joined["province"].map(_clean)
     joined["identity"] = _merge_unplaced(joined.apply(_identity, axis=1), provinces)
     if "is_founding" not in joined:
@@ -140,9 +156,10 @@ def resolve(mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFram
         case["first_published"] = published[0] if published else ""
         case["urls"] = " ".join(sorted(set(group["url"].dropna())))
         case["n_articles"] = group["article_id"].nunique()
+        case["n_reports"] = group["cluster_id"].nunique()
         case["review"] = "; ".join(notes)
         cases.append(case)
-        linked = group[["article_id", "url", "warc_file", "warc_offset", "evidence"]].copy()
+        linked = group[CASE_SOURCE_COLUMNS[1:]].copy()
         linked.insert(0, "case_id", case_id)
         sources.append(linked)
     case_table = pd.DataFrame(cases, columns=CASE_COLUMNS)
@@ -154,14 +171,19 @@ def resolve(mentions: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.DataFram
 
 
 def resolve_files(
-    mentions_path: Path, articles_path: Path, cases_csv: Path, case_sources_csv: Path
+    mentions_path: Path,
+    articles_path: Path,
+    cases_csv: Path,
+    case_sources_csv: Path,
+    clusters_csv: Path | None = None,
 ) -> ResolveSummary:
     """Read the stage inputs, resolve, and write `cases.csv` and `case_sources.csv`."""
     mentions = pd.read_parquet(mentions_path)
     articles = pd.read_parquet(
         articles_path, columns=["article_id", "url", "published", "warc_file", "warc_offset"]
     )
-    cases, case_sources = resolve(mentions, articles)
+    clusters = pd.read_csv(clusters_csv, dtype=str) if clusters_csv else None
+    cases, case_sources = resolve(mentions, articles, clusters)
     cases_csv.parent.mkdir(parents=True, exist_ok=True)
     cases.to_csv(cases_csv, index=False)
     case_sources.to_csv(case_sources_csv, index=False)

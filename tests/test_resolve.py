@@ -92,3 +92,12 @@ def test_unplaced_followup_only_joins_a_case_in_its_own_province() -> None:
     mentions = pd.DataFrame([mention("a1", **placed), mention("a2", **followup)])
     cases, _ = resolve(mentions, articles("a1", "a2"))
     assert len(cases) == 2, "a Zhejiang follow-up does not join a Shaanxi case"
+
+
+def test_reposts_in_one_cluster_count_as_one_report() -> None:
+    mentions = pd.DataFrame([mention("a1"), mention("a2"), mention("a3")])
+    clusters = pd.DataFrame({"article_id": ["a1", "a2", "a3"], "cluster_id": ["a1", "a1", "a3"]})
+    cases, sources = resolve(mentions, articles("a1", "a2", "a3"), clusters)
+    case = cases.iloc[0]
+    assert (case["n_articles"], case["n_reports"]) == (3, 2)
+    assert sorted(sources["cluster_id"]) == ["a1", "a1", "a3"]

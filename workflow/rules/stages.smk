@@ -32,10 +32,24 @@ rule extract:
         "zhuanban extract {input.articles} -o {output.mentions} > {log} 2>&1"
 
 
+rule near_duplicates:
+    input:
+        articles=ARTICLES,
+    output:
+        clusters=f"{INTERIM}/near_duplicates.csv",
+    log:
+        f"{INTERIM}/logs/near_duplicates.log",
+    conda:
+        "../envs/zhuanban.yaml"
+    shell:
+        "zhuanban near-duplicates {input.articles} -o {output.clusters} > {log} 2>&1"
+
+
 rule resolve:
     input:
         mentions=MENTIONS,
         articles=ARTICLES,
+        clusters=rules.near_duplicates.output.clusters,
     output:
         cases=CASES,
         case_sources=CASE_SOURCES,
@@ -45,4 +59,4 @@ rule resolve:
         "../envs/zhuanban.yaml"
     shell:
         "zhuanban resolve {input.mentions} {input.articles} --cases {output.cases}"
-        " --case-sources {output.case_sources} > {log} 2>&1"
+        " --case-sources {output.case_sources} --clusters {input.clusters} > {log} 2>&1"
