@@ -51,10 +51,14 @@ def cmd_capture(args: argparse.Namespace) -> int:
     from scrapers.demo_site import serve_demo_site
 
     settings = settings_from_file(args.config, user_agent=args.user_agent)
+    if args.urls_per_warc is not None:
+        settings.urls_per_warc = args.urls_per_warc
     hits = read_hit_files(args.hits)
     if args.demo_site:
         with serve_demo_site(args.demo_site) as proxy:
-            summary = capture(hits, args.out_dir, demo_settings(proxy, settings.client.user_agent))
+            demo = demo_settings(proxy, settings.client.user_agent)
+            demo.urls_per_warc = settings.urls_per_warc
+            summary = capture(hits, args.out_dir, demo)
     else:
         summary = capture(hits, args.out_dir, settings)
     print("\n".join(summary.lines()))
@@ -128,17 +132,19 @@ def cmd_resolve(args: argparse.Namespace) -> int:
     from pipeline.resolve import resolve_files
 
     summary = resolve_files(args.mentions, args.articles, args.cases, args.case_sources,
-                            args.clusters)
+                            args.clusters, args.manual_dir)
+    for line in summary.manual_not_applied:
+        print(f"resolve: human coding not applied: {line}")
     print(f"resolve: {summary.mentions} mentions → {summary.cases} cases "
           f"({summary.cases_flagged_for_review} flagged for review)")
     return 0
 
 
-def _simulated_corpus(articles: Path | None) -> bool:
-    """True when the articles table holds pages of the simulated demo corpus."""
+def _simulated_corpus(articles: list[Path]) -> bool:
+    """True when the articles tables hold pages of the simulated demo corpus."""
     from pipeline.parse import has_simulated_articles
 
-    return articles is not None and has_simulated_articles(articles)
+    return any(has_simulated_articles(path) for path in articles)
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:
@@ -172,21 +178,33 @@ def cmd_recovery(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Score the automatic coder against a hand-coded gold set (precision, recall, accuracy)."""
+    from pipeline.evaluate import evaluate_gold, summary_lines
+
+    evaluation = evaluate_gold(args.gold_dir, args.output)
+    print("\n".join(summary_lines(evaluation)))
+    print(f"evaluate: evaluation.json, evaluation.md, confusion and error tables in {args.output}")
+    return 0
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the replication report (HTML and Markdown)."""
     import pandas as pd
     import pyarrow.parquet as pq
 
+    from pipeline.evaluate import load_evaluation
     from pipeline.published import load_published
     from pipeline.recovery import load_recovery
     from pipeline.report import build_report
 
-    dropped = pd.read_csv(args.dropped)
-    articles = pq.ParquetFile(args.articles).metadata.num_rows
+    dropped = pd.concat([pd.read_csv(path) for path in args.dropped], ignore_index=True)
+    articles = sum(pq.ParquetFile(path).metadata.num_rows for path in args.articles)
+    simulated = args.simulated or _simulated_corpus(args.articles)
     extras = {
         "pages_captured": articles + len(dropped),
         "articles_parsed": articles,
-        "mentions": pq.ParquetFile(args.mentions).metadata.num_rows,
+        "mentions": sum(pq.ParquetFile(path).metadata.num_rows for path in args.mentions),
         "cases": len(pd.read_csv(args.cases, usecols=["case_id"])),
         "dropped": [
             {"stage": "parse", "reason": reason, "count": int(count)}
@@ -194,13 +212,46 @@ def cmd_report(args: argparse.Namespace) -> int:
         ],
         "notes": [
             "Simulated pages were served from 127.0.0.1 and captured to WARC like live pages."
-        ] if args.simulated or _simulated_corpus(args.articles) else [],
+        ] if simulated else [],
     }
     recovery = load_recovery(args.recovery / "recovery.json") if args.recovery else None
-    simulated = args.simulated or _simulated_corpus(args.articles)
+    evaluation = load_evaluation(args.evaluation / "evaluation.json") if args.evaluation else None
     build_report(args.tables, args.figures, args.html, args.md, load_published(args.published),
-                 simulated, recovery, extras)
+                 simulated, recovery, extras, evaluation)
     print(f"report: {args.html} and {args.md}")
+    return 0
+
+
+def cmd_coding_sheet(args: argparse.Namespace) -> int:
+    """Export cases with their automatic codes as a coding sheet (CSV and XLSX) for coders."""
+    from pipeline.coding_sheet import write_coding_sheet
+
+    files = write_coding_sheet(args.cases, args.case_sources, args.output, coder=args.coder)
+    print(f"coding-sheet: {files.cases} cases in {files.csv} and {files.xlsx}; "
+          f"allowed codes in {files.codes_csv}")
+    return 0
+
+
+def cmd_import_coding(args: argparse.Namespace) -> int:
+    """Check coding sheets against the codebook and store the human codes as overrides."""
+    from pipeline.manual import import_coding
+
+    summary = import_coding(args.sheets, args.manual_dir)
+    print(f"import-coding: {summary.rows} rows from {summary.sheets} sheet(s); "
+          f"{summary.overrides_written} overrides written, {summary.overrides_removed} removed, "
+          f"{summary.cases_added} cases added by hand; store in {args.manual_dir}")
+    return 0
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    """Krippendorff's alpha and Cohen's kappa per field between coders, with bootstrap CIs."""
+    from pipeline.agreement import compute_agreement, write_agreement
+
+    result = compute_agreement(args.sheets, cases=args.cases, draws=args.draws, seed=args.seed)
+    json_path, csv_path = write_agreement(result, args.out_dir)
+    print("\n".join(result.lines()))
+    print(f"agreement: {len(result.coders)} coders, {result.n_cases} cases; "
+          f"{json_path} and {csv_path}")
     return 0
 
 
@@ -234,6 +285,9 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
                        help="serve this simulated demo corpus from 127.0.0.1 and fetch through it")
         p.add_argument("--user-agent", default=None,
                        help="User-Agent with a contact address (overrides the config)")
+        p.add_argument("--urls-per-warc", type=int, default=None,
+                       help="start a new WARC file (a shard) after this many URLs "
+                            "(overrides the config; default 1000)")
 
     def parse(p: argparse.ArgumentParser) -> None:
         p.add_argument("warc", nargs="+", help="WARC files or folders holding them")
@@ -252,17 +306,22 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
                        help="published targets YAML (default: data/reference/published.yaml)")
 
     def near_duplicates(p: argparse.ArgumentParser) -> None:
-        p.add_argument("articles", type=Path, help="articles.parquet from parse")
+        p.add_argument("articles", type=Path, nargs="+", help="articles.parquet file(s) from parse")
         p.add_argument("-o", "--output", type=Path, required=True, help="near_duplicates.csv")
 
     def resolve(p: argparse.ArgumentParser) -> None:
-        p.add_argument("mentions", type=Path, help="mentions.parquet from extract")
-        p.add_argument("articles", type=Path, help="articles.parquet from parse")
+        p.add_argument("--mentions", type=Path, nargs="+", required=True,
+                       help="mentions.parquet file(s) from extract (one per shard)")
+        p.add_argument("--articles", type=Path, nargs="+", required=True,
+                       help="articles.parquet file(s) from parse (one per shard)")
         p.add_argument("--cases", type=Path, required=True, help="cases.csv to write")
         p.add_argument("--case-sources", type=Path, required=True,
                        help="case_sources.csv to write (case ↔ article ↔ URL ↔ WARC record)")
         p.add_argument("--clusters", type=Path, default=None,
                        help="near_duplicates.csv: reposts of one report count once")
+        p.add_argument("--manual-dir", type=Path, default=None,
+                       help="folder of human coding (overrides.csv, added_cases.csv) written by "
+                            "`zhuanban import-coding`; applied over the automatic codes")
 
     def analyse(p: argparse.ArgumentParser) -> None:
         p.add_argument("cases", type=Path, help="cases.csv from resolve")
@@ -274,8 +333,9 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
                        help="last founding date counted (default: 2021-08-31)")
         p.add_argument("--simulated", action="store_true",
                        help="label every table and chart as made from simulated data")
-        p.add_argument("--articles", type=Path, default=None,
-                       help="articles.parquet: if it holds simulated pages, label as simulated")
+        p.add_argument("--articles", type=Path, nargs="*", default=[],
+                       help="articles.parquet file(s): if they hold simulated pages, the "
+                            "output is labelled as simulated")
         p.add_argument("--published", type=Path, default=None,
                        help="published targets YAML (default: data/reference/published.yaml)")
 
@@ -287,20 +347,59 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("-o", "--output", type=Path, required=True,
                        help="folder for recovery.json and confusion matrices")
 
+    def evaluate(p: argparse.ArgumentParser) -> None:
+        p.add_argument("gold_dir", type=Path,
+                       help="gold folder: <batch>/articles.jsonl + cases.csv, optional split.csv")
+        p.add_argument("-o", "--output", type=Path,
+                       default=Path("data/processed/evaluation"),
+                       help="folder for evaluation.json, evaluation.md, confusion_<split>_<field>"
+                            ".csv and errors_<split>.csv (default: data/processed/evaluation)")
+
     def report(p: argparse.ArgumentParser) -> None:
         p.add_argument("--tables", type=Path, required=True, help="tables folder from analyse")
         p.add_argument("--figures", type=Path, required=True, help="charts folder from analyse")
         p.add_argument("--cases", type=Path, required=True, help="cases.csv")
-        p.add_argument("--articles", type=Path, required=True, help="articles.parquet")
-        p.add_argument("--mentions", type=Path, required=True, help="mentions.parquet")
-        p.add_argument("--dropped", type=Path, required=True, help="parse_dropped.csv")
+        p.add_argument("--articles", type=Path, nargs="+", required=True,
+                       help="articles.parquet file(s), one per shard")
+        p.add_argument("--mentions", type=Path, nargs="+", required=True,
+                       help="mentions.parquet file(s), one per shard")
+        p.add_argument("--dropped", type=Path, nargs="+", required=True,
+                       help="parse_dropped.csv file(s), one per shard")
         p.add_argument("--recovery", type=Path, default=None,
                        help="folder holding recovery.json (simulated corpus only)")
+        p.add_argument("--evaluation", type=Path, default=None,
+                       help="folder holding evaluation.json from `zhuanban evaluate`: adds the "
+                            "coder's accuracy on the gold set")
         p.add_argument("--simulated", action="store_true", help="label the report as simulated")
         p.add_argument("--published", type=Path, default=None,
                        help="published targets YAML (default: data/reference/published.yaml)")
         p.add_argument("--html", type=Path, required=True, help="HTML report to write")
         p.add_argument("--md", type=Path, required=True, help="Markdown report to write")
+
+    def coding_sheet(p: argparse.ArgumentParser) -> None:
+        p.add_argument("cases", type=Path, help="cases.csv from resolve")
+        p.add_argument("case_sources", type=Path, help="case_sources.csv from resolve")
+        p.add_argument("-o", "--output", type=Path, required=True,
+                       help="SHEET basename: writes SHEET.csv, SHEET.xlsx and SHEET.codes.csv")
+        p.add_argument("--coder", default="", help="prefill the coder column with this name")
+
+    def import_coding(p: argparse.ArgumentParser) -> None:
+        p.add_argument("sheets", type=Path, nargs="+", help="coding sheets (.csv or .xlsx)")
+        p.add_argument("--manual-dir", type=Path, default=Path("data/manual"),
+                       help="folder of overrides.csv and added_cases.csv (default: data/manual)")
+
+    def agreement(p: argparse.ArgumentParser) -> None:
+        p.add_argument("sheets", type=Path, nargs="+",
+                       help="coding sheets (.csv or .xlsx), one or more per coder")
+        p.add_argument("-o", "--out-dir", type=Path, default=Path("data/processed/agreement"),
+                       help="folder for agreement.json and agreement.csv "
+                            "(default: data/processed/agreement)")
+        p.add_argument("--cases", type=Path, default=None,
+                       help="cases.csv whose codes are the automatic coder's (default: the "
+                            "sheets' auto_* columns)")
+        p.add_argument("--draws", type=int, default=1000,
+                       help="bootstrap draws for the 95%% CIs (default: 1000)")
+        p.add_argument("--seed", type=int, default=20220501, help="bootstrap seed")
 
     return {
         "demo-corpus": (cmd_demo_corpus, demo_corpus),
@@ -313,7 +412,11 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         "resolve": (cmd_resolve, resolve),
         "analyse": (cmd_analyse, analyse),
         "recovery": (cmd_recovery, recovery),
+        "evaluate": (cmd_evaluate, evaluate),
         "report": (cmd_report, report),
+        "coding-sheet": (cmd_coding_sheet, coding_sheet),
+        "import-coding": (cmd_import_coding, import_coding),
+        "agreement": (cmd_agreement, agreement),
     }
 
 

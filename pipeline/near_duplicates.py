@@ -75,10 +75,12 @@ def cluster_articles(
     return table[CLUSTER_COLUMNS].sort_values("article_id", ignore_index=True)
 
 
-def cluster_file(articles_path: Path, out_csv: Path) -> NearDuplicateSummary:
-    """Cluster the articles of the parse stage and write the cluster table."""
-    articles = pd.read_parquet(articles_path, columns=["article_id", "published", "text"])
-    table = cluster_articles(articles)
+def cluster_file(articles_paths: list[Path], out_csv: Path) -> NearDuplicateSummary:
+    """Cluster the articles of every parse shard and write the cluster table."""
+    from pipeline.resolve import read_parquets
+
+    articles = read_parquets(articles_paths, ["article_id", "published", "text"])
+    table = cluster_articles(articles.drop_duplicates("article_id"))
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     table.to_csv(out_csv, index=False)
     clusters = table["cluster_id"].nunique()

@@ -13,8 +13,21 @@ from pathlib import Path
 
 import pandas as pd
 
-MIN_SIMILARITY = 0.5
-NAME_SUFFIXES = ("工作专班", "专班")
+from pipeline.scoring import (
+    EMPTY_CODE,
+    MIN_SIMILARITY,
+    FieldAccuracy,
+    confusion_cells,
+    confusion_table,
+    detection_scores,
+    field_accuracy,
+    greedy_pairs,
+    name_similarity,
+)
+
+__all__ = ["FieldAccuracy", "Match", "RecoveryResult", "confusion_frame", "evaluate_recovery",
+           "load_recovery", "match_cases", "name_similarity", "score", "write_recovery"]
+
 COMPARED_FIELDS = (
     "level",
     "domain",
@@ -27,7 +40,6 @@ COMPARED_FIELDS = (
 )
 CONFUSION_FIELDS = ("level", "domain", "leader_rank")  # a subset of COMPARED_FIELDS
 DISTRIBUTION_FIELDS = ("year", "level", "domain", "leader_rank")
-EMPTY_CODE = "unknown"
 
 
 @dataclass(frozen=True)
@@ -39,16 +51,6 @@ class Match:
     predicted_name: str
     truth_name: str
     similarity: float
-
-
-@dataclass(frozen=True)
-class FieldAccuracy:
-    """Agreement of one field over the matched pairs."""
-
-    field: str
-    n: int
-    correct: int
-    accuracy: float | None
 
 
 @dataclass(frozen=True)
@@ -91,15 +93,6 @@ def evaluate_recovery(
     return result
 
 
-def name_similarity(a: str, b: str) -> float:
-    """Dice coefficient of the character bigrams of two names, 专班 suffixes stripped."""
-    first, second = _bigrams(_strip_suffix(a)), _bigrams(_strip_suffix(b))
-    if not first or not second:
-        return 1.0 if _strip_suffix(a) == _strip_suffix(b) else 0.0
-    overlap = sum((first & second).values())
-    return 2.0 * overlap / (sum(first.values()) + sum(second.values()))
-
-
 def match_cases(
     predicted: pd.DataFrame, sources: pd.DataFrame, truth: pd.DataFrame, pages: pd.DataFrame
 ) -> list[Match]:
@@ -116,26 +109,18 @@ def match_cases(
         for truth_id in linked & truth_names.keys():
             similarity = name_similarity(name, truth_names[truth_id])
             if similarity >= MIN_SIMILARITY:
-                candidates.append((similarity, case_id, truth_id, name))
-    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))
-    used_predicted: set[str] = set()
-    used_truth: set[str] = set()
-    matches = []
-    for similarity, case_id, truth_id, name in candidates:
-        if case_id in used_predicted or truth_id in used_truth:
-            continue
-        used_predicted.add(case_id)
-        used_truth.add(truth_id)
-        matches.append(Match(case_id, truth_id, name, truth_names[truth_id], similarity))
-    return matches
+                candidates.append((similarity, case_id, truth_id))
+    predicted_names = dict(zip(predicted["case_id"], predicted["name"], strict=True))
+    return [
+        Match(case_id, truth_id, predicted_names[case_id], truth_names[truth_id], similarity)
+        for similarity, case_id, truth_id in greedy_pairs(candidates)
+    ]
 
 
 def score(predicted: pd.DataFrame, truth: pd.DataFrame, matches: list[Match]) -> RecoveryResult:
     """Detection precision/recall/F1, field accuracy and confusion over the matched pairs."""
     n_predicted, n_truth, n_matched = len(predicted), len(truth), len(matches)
-    precision = n_matched / n_predicted if n_predicted else None
-    recall = n_matched / n_truth if n_truth else None
-    f1 = 2 * precision * recall / (precision + recall) if precision and recall else None
+    precision, recall, f1 = detection_scores(n_predicted, n_truth, n_matched)
     truth_ids = [m.truth_id for m in matches]
     predicted_ids = [m.predicted_id for m in matches]
     pairs = {
@@ -144,18 +129,8 @@ def score(predicted: pd.DataFrame, truth: pd.DataFrame, matches: list[Match]) ->
         )
         for name in COMPARED_FIELDS
     }
-    fields = {}
-    for name in COMPARED_FIELDS:
-        correct = sum(t == p for t, p in pairs[name])
-        accuracy = correct / n_matched if n_matched else None
-        fields[name] = FieldAccuracy(name, n_matched, correct, accuracy)
-    confusion = {}
-    for name in CONFUSION_FIELDS:
-        cells: dict[str, dict[str, int]] = {}
-        for t, p in pairs[name]:
-            row = cells.setdefault(t or EMPTY_CODE, {})
-            row[p or EMPTY_CODE] = row.get(p or EMPTY_CODE, 0) + 1
-        confusion[name] = cells
+    fields = {name: field_accuracy(name, pairs[name]) for name in COMPARED_FIELDS}
+    confusion = {name: confusion_cells(pairs[name]) for name in CONFUSION_FIELDS}
     matched_predicted = {m.predicted_id for m in matches}
     matched_truth = {m.truth_id for m in matches}
     return RecoveryResult(
@@ -176,13 +151,7 @@ def score(predicted: pd.DataFrame, truth: pd.DataFrame, matches: list[Match]) ->
 
 def confusion_frame(result: RecoveryResult, name: str) -> pd.DataFrame:
     """A confusion matrix as a table: one row per truth code, one column per predicted code."""
-    cells = result.confusion[name]
-    codes = sorted({*cells, *(p for row in cells.values() for p in row)})
-    frame = pd.DataFrame(
-        [[cells.get(t, {}).get(p, 0) for p in codes] for t in codes], index=codes, columns=codes
-    )
-    frame.index.name = "truth \\ predicted"
-    return frame
+    return confusion_table(result.confusion[name])
 
 
 def write_recovery(result: RecoveryResult, out_dir: Path) -> None:
@@ -226,20 +195,6 @@ def _read_cases(path: Path) -> pd.DataFrame:
     if duplicated:
         raise ValueError(f"{path}: case_id not unique: {duplicated[:5]}; fix the file")
     return cases
-
-
-def _strip_suffix(name: str) -> str:
-    name = name.strip()
-    for suffix in NAME_SUFFIXES:
-        if name.endswith(suffix):
-            return name[: -len(suffix)]
-    return name
-
-
-def _bigrams(text: str) -> Counter[str]:
-    if len(text) == 1:
-        return Counter([text])
-    return Counter(text[i : i + 2] for i in range(len(text) - 1))
 
 
 def _normalise_url(url: str) -> str:

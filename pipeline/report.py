@@ -9,13 +9,17 @@ import os
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from pipeline.published import Published, check_consistency
 from pipeline.recovery import RecoveryResult, confusion_frame
+from pipeline.scoring import confusion_table
+
+if TYPE_CHECKING:
+    from pipeline.evaluate import Evaluation
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 MAX_LISTED = 1000
@@ -23,6 +27,10 @@ MAX_UNMATCHED = 30
 COUNT_KEYS = ("pages_captured", "articles_parsed", "mentions", "cases")
 EXTRAS_KEYS = (*COUNT_KEYS, "dropped", "notes")
 DROPPED_KEYS = ("stage", "reason", "count")
+SPLIT_LABELS = {"dev": "dev", "holdout": "held-out", "all": "all"}
+MATRIX_FIELDS = ("level", "domain", "leader_rank")  # shown as full matrices
+LISTED_CONFUSION_FIELDS = ("topic",)  # too many codes for a matrix: frequent confusions listed
+MAX_CONFUSIONS = 10
 
 
 def build_report(
@@ -34,13 +42,16 @@ def build_report(
     simulated: bool,
     recovery: RecoveryResult | None,
     extras: Mapping[str, Any] | None = None,
+    evaluation: Evaluation | None = None,
 ) -> None:
-    """Write the replication report from the analyse outputs (and recovery in demo mode).
+    """Write the replication report from the analyse outputs (and recovery in demo mode, and
+    the coder's accuracy on the gold set when an evaluation is given).
 
     extras (all optional): pages_captured, articles_parsed, mentions, cases (ints);
     dropped: a list of {stage, reason, count}; notes: a list of sentences about the corpus.
     """
     context = report_context(tables_dir, published, simulated, recovery, extras or {})
+    context["accuracy"] = evaluation_context(evaluation) if evaluation is not None else None
     charts = {key: figures_dir / f"{key}.png" for key in published.distributions}
     missing = [str(p) for p in charts.values() if not p.is_file()]
     if missing:
@@ -102,6 +113,63 @@ def report_context(
         "max_listed": MAX_LISTED,
         "recovery": _recovery_context(recovery) if recovery is not None else None,
     }
+
+
+def render_accuracy_markdown(evaluation: Evaluation) -> str:
+    """The "accuracy of the coder" section on its own, as a Markdown page."""
+    template = _environment().get_template("accuracy.md.j2")
+    return template.render(accuracy=evaluation_context(evaluation), heading="#")
+
+
+def evaluation_context(evaluation: Evaluation) -> dict[str, Any]:
+    """What the accuracy section shows: detection and field accuracy per split, confusion
+    matrices and gates of the dev and held-out splits, detection by genre, and the worst
+    errors of the dev split (held-out errors stay out of the report so that the held-out
+    articles stay unseen by whoever tunes the coder)."""
+    splits = evaluation.splits
+    shown = [name for name in splits if name != "all"]
+    fields = [
+        {"field": name, "gated": name in evaluation.gated_fields,
+         "cells": [asdict(splits[s].fields[name]) for s in shown]}
+        for name in evaluation.compared_fields
+    ]
+    matrices = []
+    for split in shown:
+        for name in MATRIX_FIELDS:
+            frame = confusion_table(splits[split].confusion[name])
+            matrices.append({"split": SPLIT_LABELS[split], "field": name,
+                             "codes": list(frame.columns),
+                             "rows": [(code, list(frame.loc[code])) for code in frame.index]})
+    listed = [
+        {"split": SPLIT_LABELS[split], "field": name,
+         "rows": _frequent_confusions(splits[split].confusion[name])}
+        for split in shown for name in LISTED_CONFUSION_FIELDS
+    ]
+    return {
+        "n_articles": evaluation.n_articles,
+        "batches": evaluation.batches,
+        "has_split_file": evaluation.has_split_file,
+        "thresholds": evaluation.thresholds,
+        "gated_fields": evaluation.gated_fields,
+        "passed": evaluation.passed,
+        "split_labels": [SPLIT_LABELS[s] for s in shown],
+        "detection": [{"split": SPLIT_LABELS[name], **asdict(s.detection)}
+                      for name, s in splits.items()],
+        "fields": fields,
+        "gates": [{"split": SPLIT_LABELS[s], **asdict(g)} for s in shown for g in splits[s].gates],
+        "matrices": matrices,
+        "listed_confusions": listed,
+        "by_genre": [{"genre": genre, **asdict(d)} for genre, d in splits["all"].by_genre.items()],
+        "worst_split": SPLIT_LABELS["dev"],
+        "n_errors": splits["dev"].n_errors,
+        "worst_errors": [asdict(e) for e in splits["dev"].worst_errors],
+    }
+
+
+def _frequent_confusions(cells: dict[str, dict[str, int]]) -> list[dict[str, Any]]:
+    pairs = [{"gold": truth, "coded": coded, "count": count}
+             for truth, row in cells.items() for coded, count in row.items() if coded != truth]
+    return sorted(pairs, key=lambda p: (-p["count"], p["gold"], p["coded"]))[:MAX_CONFUSIONS]
 
 
 def _check_extras(extras: Mapping[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +38,7 @@ class ResolveSummary:
     mentions: int
     cases: int
     cases_flagged_for_review: int
+    manual_not_applied: list[str] = field(default_factory=list)
 
 
 def task_key(name: str) -> str:
@@ -170,21 +171,55 @@ def resolve(
     return case_table, source_table[CASE_SOURCE_COLUMNS]
 
 
+def read_parquets(paths: list[Path], columns: list[str] | None = None) -> pd.DataFrame:
+    """Concatenate the per-shard tables of one stage."""
+    if not paths:
+        raise ValueError("no input tables given")
+    return pd.concat([pd.read_parquet(path, columns=columns) for path in paths],
+                     ignore_index=True)
+
+
 def resolve_files(
-    mentions_path: Path,
-    articles_path: Path,
+    mentions_paths: list[Path],
+    articles_paths: list[Path],
     cases_csv: Path,
     case_sources_csv: Path,
     clusters_csv: Path | None = None,
+    manual_dir: Path | None = None,
 ) -> ResolveSummary:
-    """Read the stage inputs, resolve, and write `cases.csv` and `case_sources.csv`."""
-    mentions = pd.read_parquet(mentions_path)
-    articles = pd.read_parquet(
-        articles_path, columns=["article_id", "url", "published", "warc_file", "warc_offset"]
-    )
+    """Read the stage inputs (one table per shard), resolve, apply the human coding kept in
+    `manual_dir` (see pipeline.manual), and write the cases and their sources."""
+    mentions = read_parquets(mentions_paths)
+    articles = read_parquets(
+        articles_paths, ["article_id", "url", "published", "warc_file", "warc_offset"]
+    ).drop_duplicates("article_id")
     clusters = pd.read_csv(clusters_csv, dtype=str) if clusters_csv else None
     cases, case_sources = resolve(mentions, articles, clusters)
+    not_applied: list[str] = []
+    if manual_dir is not None:
+        cases, case_sources, not_applied = _with_manual_coding(cases, case_sources, manual_dir)
     cases_csv.parent.mkdir(parents=True, exist_ok=True)
     cases.to_csv(cases_csv, index=False)
     case_sources.to_csv(case_sources_csv, index=False)
-    return ResolveSummary(len(mentions), len(cases), int((cases["review"] != "").sum()))
+    flagged = int(cases["review"].fillna("").astype(bool).sum())
+    return ResolveSummary(len(mentions), len(cases), flagged, not_applied)
+
+
+def _with_manual_coding(
+    cases: pd.DataFrame, case_sources: pd.DataFrame, manual_dir: Path
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Apply human overrides and hand-added cases; hand-added cases cite their URLs."""
+    from pipeline.manual import apply_manual, load_manual, unmatched_manual
+
+    manual = load_manual(manual_dir)
+    not_applied = unmatched_manual(cases, manual)
+    coded = apply_manual(cases, manual)
+    added = coded[~coded["case_id"].isin(case_sources["case_id"])]
+    cited = [
+        {"case_id": row.case_id, "article_id": "", "cluster_id": "", "url": url,
+         "warc_file": "", "warc_offset": "", "evidence": row.evidence}
+        for row in added.itertuples() for url in str(row.urls or "").split()
+    ]
+    if cited:
+        case_sources = pd.concat([case_sources, pd.DataFrame(cited)], ignore_index=True)
+    return coded, case_sources, not_applied

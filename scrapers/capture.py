@@ -7,6 +7,7 @@ import csv
 import fcntl
 import importlib
 import io
+import itertools
 import json
 import logging
 import os
@@ -96,6 +97,7 @@ class CaptureSettings:
     description: str = ""  # written into each WARC's warcinfo record
     find_archived_copy: ArchivedCopyFinder | None = field(default_factory=wayback_finder)
     progress: bool | None = None  # progress bars: None shows them on a terminal only
+    urls_per_warc: int = 1000  # a run starts a new WARC file after this many URLs (a shard)
 
 
 def demo_settings(proxy: str, user_agent: str = DEFAULT_USER_AGENT) -> CaptureSettings:
@@ -131,10 +133,13 @@ def settings_from_config(block: Mapping[str, object]) -> CaptureSettings:
             client_options[_CONFIG_KEYS[key]] = value
         elif key == "workers":
             settings.workers = int(str(value))
+        elif key == "urls_per_warc":
+            settings.urls_per_warc = int(str(value))
         elif key == "archived_copies":
             settings.find_archived_copy = wayback_finder() if value else None
         else:
-            known = ", ".join(sorted([*_CONFIG_KEYS, "workers", "archived_copies"]))
+            known = ", ".join(sorted([*_CONFIG_KEYS, "workers", "archived_copies",
+                                      "urls_per_warc"]))
             raise ValueError(f"capture config: unknown key {key!r}; known keys: {known}")
     settings.client = ClientSettings(**client_options)
     return settings
@@ -279,7 +284,7 @@ class CaptureSummary:
     failed: dict[str, int] = field(default_factory=dict)  # by status
     by_status: dict[str, int] = field(default_factory=dict)
     blocked_hosts: dict[str, str] = field(default_factory=dict)  # host → reason
-    warc_file: str = ""
+    warc_files: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The end-of-run summary, for people."""
@@ -291,8 +296,8 @@ class CaptureSummary:
             f"failed: {failed or 'none'} (failed URLs are tried again on the next run)",
         ]
         lines += [f"blocked: {host}: {reason}" for host, reason in self.blocked_hosts.items()]
-        if self.warc_file:
-            lines.append(f"written: {self.warc_file}")
+        if self.warc_files:
+            lines.append(f"written: {', '.join(self.warc_files)}")
         return lines
 
 
@@ -485,9 +490,12 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _run_warc_name() -> str:
+def _run_warc_names() -> Iterator[str]:
+    """WARC file names of one run: `capture-<UTC time>-<run id>-<part>.warc.gz`."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"{WARC_PREFIX}{stamp}-{uuid.uuid4().hex[:6]}.warc.gz"
+    run = uuid.uuid4().hex[:6]
+    for part in itertools.count(1):
+        yield f"{WARC_PREFIX}{stamp}-{run}-{part:04d}.warc.gz"
 
 
 def capture(hits: Iterable[Hit | str], out_dir: Path, settings: CaptureSettings) -> CaptureSummary:
@@ -505,13 +513,19 @@ def capture(hits: Iterable[Hit | str], out_dir: Path, settings: CaptureSettings)
             todo = [hit for hit in wanted if hit.url not in done]
             summary.already_captured = len(wanted) - len(todo)
             if todo:
-                summary.warc_file = _run_warc_name()
-                with (
-                    WarcArchive(out_dir / summary.warc_file, description=settings.description,
-                                staging=True) as archive,
-                    PoliteClient(settings.client, archive) as client,
-                ):
-                    _Run(client, capture_log, settings, summary).capture_all(todo)
+                names = _run_warc_names()
+                size = max(1, settings.urls_per_warc)
+                with PoliteClient(settings.client) as client:
+                    for start in range(0, len(todo), size):
+                        name = next(names)
+                        summary.warc_files.append(name)
+                        with WarcArchive(out_dir / name, description=settings.description,
+                                         staging=True) as archive:
+                            client.archive = archive
+                            _Run(client, capture_log, settings, summary).capture_all(
+                                todo[start : start + size]
+                            )
+                        client.archive = None
         finally:
             capture_log.close()
     (out_dir / SUMMARY_NAME).write_text(

@@ -21,7 +21,8 @@ def test_check_published_prints_one_verdict_per_check_and_exits_0(
 def test_a_missing_input_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = main(["resolve", str(tmp_path / "none.parquet"), str(tmp_path / "a.parquet"),
+    code = main(["resolve", "--mentions", str(tmp_path / "none.parquet"),
+                 "--articles", str(tmp_path / "a.parquet"),
                  "--cases", str(tmp_path / "c.csv"), "--case-sources", str(tmp_path / "s.csv")])
     assert code == 2
     assert "none.parquet" in capsys.readouterr().err

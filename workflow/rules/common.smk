@@ -22,8 +22,8 @@ DISTRIBUTIONS = ["year", "level", "domain", "leader_rank"]
 REPO_DIR = Path(workflow.basedir)
 
 DEMO_SITE = f"{RAW}/demo/site"
-ARTICLES = f"{INTERIM}/articles.parquet"
-MENTIONS = f"{INTERIM}/mentions.parquet"
+CAPTURE_DIR = f"{RAW}/{CORPUS}/capture"
+SHARDS = f"{INTERIM}/shards"
 CASES = f"{PROCESSED}/cases.csv"
 CASE_SOURCES = f"{PROCESSED}/case_sources.csv"
 TABLES = f"{PROCESSED}/tables"
@@ -60,34 +60,40 @@ if CORPUS == "live":
     write_live_config()
 
 
-def warc_inputs(wildcards):
-    """What parse reads: the capture summary of demo/live capture, or the configured WARCs."""
+wildcard_constraints:
+    shard=r"[^/]+",
+
+
+def shard_warcs():
+    """Shard name → WARC file: each WARC file of the capture (or of warc.dir) is one shard."""
     if CORPUS == "warc":
         folder = Path(config["warc"]["dir"])
-        found = sorted([*folder.rglob("*.warc.gz"), *folder.rglob("*.warc")])
-        if not found:
+        files = sorted([*folder.rglob("*.warc.gz"), *folder.rglob("*.warc")])
+        if not files:
             raise WorkflowError(f"warc.dir {folder}: no .warc or .warc.gz files there")
-        return found
-    return [f"{RAW}/{CORPUS}/capture/capture_summary.json"]
+    else:
+        (
+            checkpoints.capture_demo.get()
+            if CORPUS == "demo"
+            else checkpoints.capture_live.get()
+        )
+        files = sorted(Path(CAPTURE_DIR).glob("*.warc.gz"))
+    shards = {}
+    for path in files:
+        name = path.name.removesuffix(".gz").removesuffix(".warc")
+        if name in shards:
+            raise WorkflowError(
+                f"two WARC files share the name {name}: {shards[name]}, {path}"
+            )
+        shards[name] = str(path)
+    return shards
 
 
-def warc_sources(wildcards, input):
-    """parse's arguments: the capture folder, or the WARC files themselves."""
-    if CORPUS == "warc":
-        return " ".join(str(path) for path in input)
-    return str(Path(input[0]).parent)
+def shard_files(name):
+    """An input function: `name` (articles.parquet, mentions.parquet …) of every shard."""
+    return lambda wildcards: [f"{SHARDS}/{shard}/{name}" for shard in shard_warcs()]
 
 
-def report_inputs(wildcards):
+def recovery_input(wildcards):
     """The report reads the recovery only for the simulated corpus, where truth exists."""
-    inputs = {
-        "summary": f"{TABLES}/summary.json",
-        "figures": expand(f"{FIGURES}/{{dist}}.png", dist=DISTRIBUTIONS),
-        "cases": CASES,
-        "articles": ARTICLES,
-        "mentions": MENTIONS,
-        "dropped": f"{INTERIM}/parse_dropped.csv",
-    }
-    if SIMULATED:
-        inputs["recovery"] = f"{RECOVERY}/recovery.json"
-    return inputs
+    return [f"{RECOVERY}/recovery.json"] if SIMULATED else []

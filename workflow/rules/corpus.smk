@@ -21,23 +21,25 @@ rule demo_corpus:
         " --start {params.start} --end {params.end} > {log} 2>&1"
 
 
-rule capture_demo:
+# A directory output: a rerun (another seed or size) starts from an empty folder, so no WARC of
+# an earlier demo corpus is parsed with the new one.
+checkpoint capture_demo:
     input:
         manifest=rules.demo_corpus.output.manifest,
     output:
-        log=f"{RAW}/demo/capture/capture_log.csv",
-        summary=f"{RAW}/demo/capture/capture_summary.json",
+        capture=directory(f"{RAW}/demo/capture"),
     log:
         f"{RAW}/demo/logs/capture.log",
     conda:
         "../envs/zhuanban.yaml"
     params:
         site=lambda wildcards, input: Path(input.manifest).parent,
-        out_dir=lambda wildcards, output: Path(output.summary).parent,
         user_agent=config["capture"]["user_agent"],
+        urls_per_warc=config["capture"].get("urls_per_warc", 1000),
     shell:
-        "zhuanban capture {input.manifest} -o {params.out_dir} --demo-site {params.site}"
-        " --user-agent '{params.user_agent}' > {log} 2>&1"
+        "zhuanban capture {input.manifest} -o {output.capture} --demo-site {params.site}"
+        " --user-agent '{params.user_agent}' --urls-per-warc {params.urls_per_warc}"
+        " > {log} 2>&1"
 
 
 rule discover:
@@ -57,7 +59,7 @@ rule discover:
 
 # The capture log is not a declared output: Snakemake deletes the outputs of a failed job, and
 # the log is what lets a rerun resume without refetching.
-rule capture_live:
+checkpoint capture_live:
     input:
         hits=rules.discover.output.summary,
         config=LIVE_CONFIG,

@@ -4,7 +4,7 @@
 rule analyse:
     input:
         cases=CASES,
-        articles=ARTICLES,
+        articles=shard_files("articles.parquet"),
         published=f"{REPO_DIR}/data/reference/published.yaml",
     output:
         tables=expand(f"{TABLES}/{{dist}}.csv", dist=DISTRIBUTIONS),
@@ -16,6 +16,9 @@ rule analyse:
         f"{PROCESSED}/logs/analyse.log",
     conda:
         "../envs/zhuanban.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         tables=lambda wildcards, output: Path(output.summary).parent,
         figures=lambda wildcards, output: Path(output.figures[0]).parent,
@@ -40,6 +43,9 @@ rule recovery:
         f"{PROCESSED}/logs/recovery.log",
     conda:
         "../envs/zhuanban.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         out_dir=lambda wildcards, output: Path(output.summary).parent,
     shell:
@@ -49,7 +55,13 @@ rule recovery:
 
 rule report:
     input:
-        unpack(report_inputs),
+        summary=f"{TABLES}/summary.json",
+        figures=expand(f"{FIGURES}/{{dist}}.png", dist=DISTRIBUTIONS),
+        cases=CASES,
+        recovery=recovery_input,
+        articles=shard_files("articles.parquet"),
+        mentions=shard_files("mentions.parquet"),
+        dropped=shard_files("parse_dropped.csv"),
     output:
         html=REPORT_HTML,
         md=REPORT_MD,
@@ -57,12 +69,15 @@ rule report:
         f"{REPORTS}/logs/report.log",
     conda:
         "../envs/zhuanban.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=30,
     params:
         tables=lambda wildcards, input: Path(input.summary).parent,
         figures=lambda wildcards, input: Path(input.figures[0]).parent,
         simulated="--simulated" if SIMULATED else "",
         recovery=lambda wildcards, input: (
-            f"--recovery {Path(input.recovery).parent}" if SIMULATED else ""
+            f"--recovery {Path(input.recovery[0]).parent}" if input.recovery else ""
         ),
     shell:
         "zhuanban report --tables {params.tables} --figures {params.figures}"

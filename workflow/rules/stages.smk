@@ -1,54 +1,61 @@
-# parse → extract → resolve: from archived responses to coded, de-duplicated cases.
+# parse → extract per shard (one WARC file each) → near-duplicates and resolve over all shards.
 
 
 rule parse:
     input:
-        warc_inputs,
+        warc=lambda wildcards: shard_warcs()[wildcards.shard],
     output:
-        articles=ARTICLES,
-        dropped=f"{INTERIM}/parse_dropped.csv",
+        articles=f"{SHARDS}/{{shard}}/articles.parquet",
+        dropped=f"{SHARDS}/{{shard}}/parse_dropped.csv",
     log:
-        f"{INTERIM}/logs/parse.log",
+        f"{SHARDS}/{{shard}}/parse.log",
     conda:
         "../envs/zhuanban.yaml"
-    params:
-        sources=warc_sources,
+    resources:
+        mem_mb=1000,
+        runtime=30,
     shell:
-        "zhuanban parse {params.sources} -o {output.articles} --dropped {output.dropped}"
+        "zhuanban parse {input.warc} -o {output.articles} --dropped {output.dropped}"
         " > {log} 2>&1"
 
 
 rule extract:
     input:
-        articles=ARTICLES,
+        articles=rules.parse.output.articles,
         codebook=f"{REPO_DIR}/data/codebook.yaml",
     output:
-        mentions=MENTIONS,
+        mentions=f"{SHARDS}/{{shard}}/mentions.parquet",
     log:
-        f"{INTERIM}/logs/extract.log",
+        f"{SHARDS}/{{shard}}/extract.log",
     conda:
         "../envs/zhuanban.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=30,
     shell:
         "zhuanban extract {input.articles} -o {output.mentions} > {log} 2>&1"
 
 
 rule near_duplicates:
     input:
-        articles=ARTICLES,
+        articles=shard_files("articles.parquet"),
     output:
         clusters=f"{INTERIM}/near_duplicates.csv",
     log:
         f"{INTERIM}/logs/near_duplicates.log",
     conda:
         "../envs/zhuanban.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=60,
     shell:
         "zhuanban near-duplicates {input.articles} -o {output.clusters} > {log} 2>&1"
 
 
 rule resolve:
     input:
-        mentions=MENTIONS,
-        articles=ARTICLES,
+        mentions=shard_files("mentions.parquet"),
+        articles=shard_files("articles.parquet"),
         clusters=rules.near_duplicates.output.clusters,
     output:
         cases=CASES,
@@ -57,6 +64,10 @@ rule resolve:
         f"{PROCESSED}/logs/resolve.log",
     conda:
         "../envs/zhuanban.yaml"
+    resources:
+        mem_mb=4000,
+        runtime=30,
     shell:
-        "zhuanban resolve {input.mentions} {input.articles} --cases {output.cases}"
+        "zhuanban resolve --mentions {input.mentions} --articles {input.articles}"
+        " --cases {output.cases}"
         " --case-sources {output.case_sources} --clusters {input.clusters} > {log} 2>&1"
