@@ -28,6 +28,10 @@ CASES = f"{PROCESSED}/cases.csv"
 CASE_SOURCES = f"{PROCESSED}/case_sources.csv"
 TABLES = f"{PROCESSED}/tables"
 RECOVERY = f"{PROCESSED}/recovery"
+MANUAL = config["paths"].get("manual", "data/manual")
+GOLD = Path(workflow.basedir) / config.get("gold", "data/gold")
+EVALUATION = f"{PROCESSED}/evaluation"
+AGREEMENT = f"{PROCESSED}/agreement"
 REPORT_HTML = f"{REPORTS}/replication.html"
 REPORT_MD = f"{REPORTS}/replication.md"
 
@@ -97,3 +101,35 @@ def shard_files(name):
 def recovery_input(wildcards):
     """The report reads the recovery only for the simulated corpus, where truth exists."""
     return [f"{RECOVERY}/recovery.json"] if SIMULATED else []
+
+
+def manual_inputs(wildcards):
+    """The human coding files that exist; editing them reruns resolve and what follows."""
+    return sorted(str(path) for path in Path(MANUAL).glob("*.csv"))
+
+
+def coding_sheets():
+    """Coding sheets returned by human coders, kept in <manual>/sheets/ for agreement."""
+    folder = Path(MANUAL) / "sheets"
+    return sorted(
+        str(p)
+        for p in [*folder.glob("*.csv"), *folder.glob("*.xlsx")]
+        if not p.name.endswith(".codes.csv")
+    )
+
+
+def gold_inputs():
+    """Every file of the gold set (its batches and split)."""
+    return sorted(
+        str(path) for path in GOLD.rglob("*") if path.suffix in {".jsonl", ".csv"}
+    )
+
+
+def evaluation_input(wildcards):
+    """The coder's evaluation, when a gold set exists."""
+    return [f"{EVALUATION}/evaluation.json"] if gold_inputs() else []
+
+
+def agreement_input(wildcards):
+    """Coder agreement, when coding sheets have come back."""
+    return [f"{AGREEMENT}/agreement.json"] if coding_sheets() else []

@@ -53,12 +53,51 @@ rule recovery:
         " --truth-pages {input.truth_pages} -o {params.out_dir} > {log} 2>&1"
 
 
+rule evaluate:
+    input:
+        gold=gold_inputs(),
+        codebook=f"{REPO_DIR}/data/codebook.yaml",
+    output:
+        summary=f"{EVALUATION}/evaluation.json",
+    log:
+        f"{PROCESSED}/logs/evaluate.log",
+    conda:
+        "../envs/zhuanban.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        gold=GOLD,
+        out_dir=lambda wildcards, output: Path(output.summary).parent,
+    shell:
+        "zhuanban evaluate {params.gold} -o {params.out_dir} > {log} 2>&1"
+
+
+rule agreement:
+    input:
+        sheets=coding_sheets(),
+    output:
+        summary=f"{AGREEMENT}/agreement.json",
+    log:
+        f"{PROCESSED}/logs/agreement.log",
+    conda:
+        "../envs/zhuanban.yaml"
+    resources:
+        mem_mb=2000,
+        runtime=30,
+    params:
+        out_dir=lambda wildcards, output: Path(output.summary).parent,
+    shell:
+        "zhuanban agreement {input.sheets} -o {params.out_dir} > {log} 2>&1"
+
+
 rule report:
     input:
         summary=f"{TABLES}/summary.json",
         figures=expand(f"{FIGURES}/{{dist}}.png", dist=DISTRIBUTIONS),
         cases=CASES,
         recovery=recovery_input,
+        evaluation=evaluation_input,
         articles=shard_files("articles.parquet"),
         mentions=shard_files("mentions.parquet"),
         dropped=shard_files("parse_dropped.csv"),
@@ -79,8 +118,13 @@ rule report:
         recovery=lambda wildcards, input: (
             f"--recovery {Path(input.recovery[0]).parent}" if input.recovery else ""
         ),
+        evaluation=lambda wildcards, input: (
+            f"--evaluation {Path(input.evaluation[0]).parent}"
+            if input.evaluation
+            else ""
+        ),
     shell:
         "zhuanban report --tables {params.tables} --figures {params.figures}"
         " --cases {input.cases} --articles {input.articles} --mentions {input.mentions}"
-        " --dropped {input.dropped} {params.recovery} {params.simulated}"
+        " --dropped {input.dropped} {params.recovery} {params.evaluation} {params.simulated}"
         " --html {output.html} --md {output.md} > {log} 2>&1"

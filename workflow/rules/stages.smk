@@ -57,6 +57,7 @@ rule resolve:
         mentions=shard_files("mentions.parquet"),
         articles=shard_files("articles.parquet"),
         clusters=rules.near_duplicates.output.clusters,
+        manual=manual_inputs,
     output:
         cases=CASES,
         case_sources=CASE_SOURCES,
@@ -67,7 +68,10 @@ rule resolve:
     resources:
         mem_mb=4000,
         runtime=30,
+    params:
+        manual=MANUAL,
     shell:
         "zhuanban resolve --mentions {input.mentions} --articles {input.articles}"
         " --cases {output.cases}"
-        " --case-sources {output.case_sources} --clusters {input.clusters} > {log} 2>&1"
+        " --case-sources {output.case_sources} --clusters {input.clusters}"
+        " --manual-dir {params.manual} > {log} 2>&1"
