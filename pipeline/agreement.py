@@ -232,3 +232,13 @@ def write_agreement(result: AgreementResult, out_dir: Path) -> tuple[Path, Path]
                          encoding="utf-8")
     result.table().to_csv(csv_path, index=False)
     return json_path, csv_path
+
+
+def load_agreement(path: Path) -> AgreementResult:
+    """Read an agreement.json written by :func:`write_agreement`."""
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    try:
+        return AgreementResult(**{**raw, "rows": [Agreement(**row) for row in raw["rows"]]})
+    except (KeyError, TypeError) as err:
+        raise ValueError(f"{path}: not an agreement.json this version can read ({err}); rerun "
+                         "`zhuanban agreement`") from err

@@ -193,6 +193,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     import pandas as pd
     import pyarrow.parquet as pq
 
+    from pipeline.agreement import load_agreement
     from pipeline.evaluate import load_evaluation
     from pipeline.published import load_published
     from pipeline.recovery import load_recovery
@@ -216,8 +217,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     }
     recovery = load_recovery(args.recovery / "recovery.json") if args.recovery else None
     evaluation = load_evaluation(args.evaluation / "evaluation.json") if args.evaluation else None
+    agreement = load_agreement(args.agreement / "agreement.json") if args.agreement else None
     build_report(args.tables, args.figures, args.html, args.md, load_published(args.published),
-                 simulated, recovery, extras, evaluation)
+                 simulated, recovery, extras, evaluation, case_sources=args.case_sources,
+                 agreement=agreement)
     print(f"report: {args.html} and {args.md}")
     return 0
 
@@ -252,6 +255,69 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     print("\n".join(result.lines()))
     print(f"agreement: {len(result.coders)} coders, {result.n_cases} cases; "
           f"{json_path} and {csv_path}")
+    return 0
+
+
+def cmd_adjust(args: argparse.Namespace) -> int:
+    """Error-adjusted distributions: the coder's misclassification on the gold set undone."""
+    from pipeline.adjust import adjust_files
+    from pipeline.published import load_published
+
+    if args.start > args.end:
+        raise ValueError(f"window start {args.start} is after its end {args.end}")
+    results = adjust_files(args.cases, args.gold, args.out_dir, load_published(args.published),
+                           (args.start, args.end), split=args.split, draws=args.draws,
+                           seed=args.seed, simulated=args.simulated)
+    for field, result in results.items():
+        warning = f"; WARNING: {result.warning}" if result.warning else ""
+        print(f"adjust: {field}: {result.n_gold_pairs} gold pairs, raw vs adjusted TVD "
+              f"{result.tvd_raw_adjusted:.3f}{warning}")
+    print(f"adjust: tables, charts and summary.json in {args.out_dir}")
+    return 0
+
+
+def cmd_coverage(args: argparse.Namespace) -> int:
+    """Which sources found each case, and a capture–recapture estimate of the cases missed."""
+    from pipeline.coverage import coverage_files
+
+    result = coverage_files(args.cases, args.case_sources, args.out_dir, hits_dir=args.hits,
+                            truth_dir=args.truth_dir, simulated=args.simulated)
+    overall = result.summary["overall"]
+    estimate = overall["n_estimated"]
+    print(f"coverage: {overall['n_observed']} cases found by {result.summary['n_sources']} "
+          f"sources ({result.mode}); estimated total "
+          f"{'n/a' if estimate is None else f'{estimate:.1f}'}"
+          + (f", truth {overall['n_truth']}" if "n_truth" in overall else ""))
+    print(f"coverage: tables, chart and summary.json in {args.out_dir}")
+    return 0
+
+
+def cmd_link_rot(args: argparse.Namespace) -> int:
+    """Alive, dead, archived or lost: every captured or discovered URL, by source, year, level."""
+    from pipeline.link_rot import link_rot_files
+
+    result = link_rot_files(args.capture_dir, args.out_dir, hits_dir=args.hits,
+                            simulated=args.simulated)
+    print(f"link-rot: {result.summary['statement']}")
+    print(f"link-rot: tables, chart and summary.json in {args.out_dir}")
+    return 0
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """The four distributions under alternative coding choices; the year series past the window."""
+    from pipeline.published import load_published
+    from pipeline.sensitivity import sensitivity_files
+
+    if args.start > args.end:
+        raise ValueError(f"window start {args.start} is after its end {args.end}")
+    result = sensitivity_files(args.cases, load_published(args.published), args.out_dir,
+                               (args.start, args.end), simulated=args.simulated)
+    for fit in result.fits:
+        tvd = "n/a" if fit.tvd is None else f"{fit.tvd:.3f}"
+        order = "holds" if fit.ordering_holds else f"{fit.pairs_flipped} pair(s) flipped"
+        print(f"sensitivity: {fit.choice:<22}{fit.distribution:<12}n {fit.n:>5}  TVD {tvd}  "
+              f"paper's order {order}")
+    print(f"sensitivity: tables, charts and summary.json in {args.out_dir}")
     return 0
 
 
@@ -359,6 +425,10 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("--tables", type=Path, required=True, help="tables folder from analyse")
         p.add_argument("--figures", type=Path, required=True, help="charts folder from analyse")
         p.add_argument("--cases", type=Path, required=True, help="cases.csv")
+        p.add_argument("--case-sources", type=Path, default=None,
+                       help="case_sources.csv from resolve: each listed case's articles, "
+                            "near-duplicate clusters and WARC captures (without it a case's "
+                            "sources are its URLs only)")
         p.add_argument("--articles", type=Path, nargs="+", required=True,
                        help="articles.parquet file(s), one per shard")
         p.add_argument("--mentions", type=Path, nargs="+", required=True,
@@ -370,6 +440,9 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("--evaluation", type=Path, default=None,
                        help="folder holding evaluation.json from `zhuanban evaluate`: adds the "
                             "coder's accuracy on the gold set")
+        p.add_argument("--agreement", type=Path, default=None,
+                       help="folder holding agreement.json from `zhuanban agreement`: adds "
+                            "agreement between coders")
         p.add_argument("--simulated", action="store_true", help="label the report as simulated")
         p.add_argument("--published", type=Path, default=None,
                        help="published targets YAML (default: data/reference/published.yaml)")
@@ -401,6 +474,67 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
                        help="bootstrap draws for the 95%% CIs (default: 1000)")
         p.add_argument("--seed", type=int, default=20220501, help="bootstrap seed")
 
+    def adjust(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--cases", type=Path, required=True, help="cases.csv from resolve")
+        p.add_argument("--gold", type=Path, required=True,
+                       help="gold folder (<batch>/articles.jsonl + cases.csv, split.csv): the "
+                            "coder is run on it to pair each gold case with its coded case")
+        p.add_argument("-o", "--out-dir", type=Path, required=True,
+                       help="folder for adjusted_<dist>.csv, gold_confusion_<dist>.csv, "
+                            "gold_pairs.csv, summary.json and charts")
+        p.add_argument("--split", choices=("all", "dev", "holdout"), default="all",
+                       help="gold articles whose errors are used (default: all)")
+        p.add_argument("--draws", type=int, default=1000,
+                       help="bootstrap draws for the 95%% intervals (default: 1000)")
+        p.add_argument("--seed", type=int, default=20220501, help="bootstrap seed")
+        p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1),
+                       help="first founding date counted (default: 2018-01-01)")
+        p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31),
+                       help="last founding date counted (default: 2021-08-31)")
+        p.add_argument("--published", type=Path, default=None,
+                       help="published targets YAML (default: data/reference/published.yaml)")
+        p.add_argument("--simulated", action="store_true",
+                       help="label every chart as made from simulated data")
+
+    def coverage(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--cases", type=Path, required=True, help="cases.csv from resolve")
+        p.add_argument("--case-sources", type=Path, required=True,
+                       help="case_sources.csv from resolve")
+        p.add_argument("--hits", type=Path, default=None,
+                       help="folder of {source}.jsonl hits files from discover; without it "
+                            "each host is a source (the demo corpus)")
+        p.add_argument("--truth-dir", type=Path, default=None,
+                       help="demo truth folder (cases.csv, pages.csv): checks the estimate")
+        p.add_argument("-o", "--out-dir", type=Path, required=True,
+                       help="folder for found.csv, overlap.csv, per_source.csv, "
+                            "times_found.csv, estimate.csv, summary.json and the chart")
+        p.add_argument("--simulated", action="store_true",
+                       help="label the chart as made from simulated data")
+
+    def link_rot(p: argparse.ArgumentParser) -> None:
+        p.add_argument("capture_dir", type=Path, help="capture folder holding capture_log.csv")
+        p.add_argument("--hits", type=Path, default=None,
+                       help="folder of {source}.jsonl hits files: adds hits never captured, "
+                            "each URL's sources and the hit dates")
+        p.add_argument("-o", "--out-dir", type=Path, required=True,
+                       help="folder for urls.csv, by_<breakdown>.csv, summary.json and chart")
+        p.add_argument("--simulated", action="store_true",
+                       help="label the chart as made from simulated data")
+
+    def sensitivity(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--cases", type=Path, required=True, help="cases.csv from resolve")
+        p.add_argument("--published", type=Path, default=None,
+                       help="published targets YAML (default: data/reference/published.yaml)")
+        p.add_argument("-o", "--out-dir", type=Path, required=True,
+                       help="folder for sensitivity.csv, sensitivity_fit.csv, year_series.csv, "
+                            "summary.json and charts")
+        p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1),
+                       help="first founding date of the window (default: 2018-01-01)")
+        p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31),
+                       help="last founding date of the window (default: 2021-08-31)")
+        p.add_argument("--simulated", action="store_true",
+                       help="label every chart as made from simulated data")
+
     return {
         "demo-corpus": (cmd_demo_corpus, demo_corpus),
         "discover": (cmd_discover, discover),
@@ -417,6 +551,10 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         "coding-sheet": (cmd_coding_sheet, coding_sheet),
         "import-coding": (cmd_import_coding, import_coding),
         "agreement": (cmd_agreement, agreement),
+        "adjust": (cmd_adjust, adjust),
+        "coverage": (cmd_coverage, coverage),
+        "link-rot": (cmd_link_rot, link_rot),
+        "sensitivity": (cmd_sensitivity, sensitivity),
     }
 
 

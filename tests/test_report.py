@@ -138,3 +138,12 @@ def test_recovery_section(analysed, tmp_path) -> None:
 def test_unknown_extras_key_is_rejected(analysed, tmp_path) -> None:
     with pytest.raises(ValueError, match="unknown key"):
         _build(analysed, tmp_path, extras={"pages": 3})
+
+
+def test_counts_open_the_case_index_even_without_case_sources(analysed, tmp_path) -> None:
+    html, md = _build(analysed, tmp_path)
+    assert '<td class="n"><a href="#cases-level-prefecture">2</a></td>' in html
+    assert html.count('<article class="case"') == len(CASES)
+    assert '<a href="http://x.invalid/1">http://x.invalid/1</a>' in html
+    assert "<li><code>javascript:alert(2)</code> · article <code>—</code>" in html
+    assert "[list](#cases-level-prefecture)" in md and '<a id="case-c3"></a>' in md

@@ -98,6 +98,8 @@ rule report:
         cases=CASES,
         recovery=recovery_input,
         evaluation=evaluation_input,
+        agreement=agreement_input,
+        case_sources=CASE_SOURCES,
         articles=shard_files("articles.parquet"),
         mentions=shard_files("mentions.parquet"),
         dropped=shard_files("parse_dropped.csv"),
@@ -123,8 +125,12 @@ rule report:
             if input.evaluation
             else ""
         ),
+        agreement=lambda wildcards, input: (
+            f"--agreement {Path(input.agreement[0]).parent}" if input.agreement else ""
+        ),
     shell:
         "zhuanban report --tables {params.tables} --figures {params.figures}"
         " --cases {input.cases} --articles {input.articles} --mentions {input.mentions}"
-        " --dropped {input.dropped} {params.recovery} {params.evaluation} {params.simulated}"
+        " --dropped {input.dropped} {params.recovery} {params.evaluation}"
+        " {params.agreement} --case-sources {input.case_sources} {params.simulated}"
         " --html {output.html} --md {output.md} > {log} 2>&1"
