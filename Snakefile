@@ -11,6 +11,9 @@ envvars:
     "PATH",
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "workflow/rules/common.smk"
 include: "workflow/rules/corpus.smk"
 include: "workflow/rules/stages.smk"

@@ -153,3 +153,14 @@ def test_warc_corpus_reruns_everything_after_capture(demo_run: Path, tmp_path: P
     jobs = planned_jobs(workdir, *config)
     assert jobs.get("parse") == 1 and jobs.get("extract") == 1, jobs
     assert jobs.get("resolve") == 1
+
+
+@pytest.mark.slow
+def test_snakemake_report_is_self_contained_with_captions(demo_run: Path, tmp_path: Path) -> None:
+    out = tmp_path / "snakemake_report.html"
+    result = snakemake(demo_run, "--configfile", str(demo_run / "config.yaml"), "--report",
+                       str(out))
+    assert result.returncode == 0, result.stderr[-3000:]
+    html = out.read_text(encoding="utf-8")
+    assert "SIMULATED" in html
+    assert "founding year" in html and "policy domain" in html

@@ -9,9 +9,16 @@ rule analyse:
     output:
         tables=expand(f"{TABLES}/{{dist}}.csv", dist=DISTRIBUTIONS),
         summary=f"{TABLES}/summary.json",
-        figures=expand(
-            f"{FIGURES}/{{dist}}.{{ext}}", dist=DISTRIBUTIONS, ext=["png", "svg"]
-        ),
+        figures=[
+            report(
+                f"{FIGURES}/{dist}.png",
+                caption=f"../report/{dist}.rst",
+                category="Distributions",
+                labels={"distribution": dist},
+            )
+            for dist in DISTRIBUTIONS
+        ],
+        svgs=expand(f"{FIGURES}/{{dist}}.svg", dist=DISTRIBUTIONS),
     log:
         f"{PROCESSED}/logs/analyse.log",
     conda:
@@ -104,7 +111,12 @@ rule report:
         mentions=shard_files("mentions.parquet"),
         dropped=shard_files("parse_dropped.csv"),
     output:
-        html=REPORT_HTML,
+        html=report(
+            REPORT_HTML,
+            caption="../report/replication.rst",
+            category="Replication report",
+            labels={"file": "replication.html"},
+        ),
         md=REPORT_MD,
     log:
         f"{REPORTS}/logs/report.log",
