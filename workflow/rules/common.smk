@@ -32,6 +32,7 @@ MANUAL = config["paths"].get("manual", "data/manual")
 GOLD = Path(workflow.basedir) / config.get("gold", "data/gold")
 EVALUATION = f"{PROCESSED}/evaluation"
 AGREEMENT = f"{PROCESSED}/agreement"
+BEYOND = f"{PROCESSED}/beyond"
 REPORT_HTML = f"{REPORTS}/replication.html"
 REPORT_MD = f"{REPORTS}/replication.md"
 
@@ -133,3 +134,44 @@ def evaluation_input(wildcards):
 def agreement_input(wildcards):
     """Coder agreement, when coding sheets have come back."""
     return [f"{AGREEMENT}/agreement.json"] if coding_sheets() else []
+
+
+def coverage_evidence(wildcards):
+    """Which sources found each case: discover's hits (live), the generator's truth (demo)."""
+    if CORPUS == "live":
+        return [f"{LIVE_DIR}/hits/discover_summary.json"]
+    if CORPUS == "demo":
+        return [f"{DEMO_SITE}/truth/cases.csv"]
+    return []
+
+
+def coverage_option(wildcards, input):
+    """coverage's option naming that evidence."""
+    if CORPUS == "live":
+        return f"--hits {Path(input.evidence[0]).parent}"
+    if CORPUS == "demo":
+        return f"--truth-dir {Path(input.evidence[0]).parent}"
+    return ""
+
+
+def link_rot_capture(wildcards):
+    """The capture log link rot reads (none when only WARC files were given)."""
+    if CORPUS == "demo":
+        return [checkpoints.capture_demo.get().output.capture]
+    if CORPUS == "live":
+        return [f"{CAPTURE_DIR}/capture_summary.json"]
+    return []
+
+
+def capture_folder(capture):
+    """The capture folder behind link_rot's input."""
+    path = Path(capture[0])
+    return path if path.is_dir() or CORPUS == "demo" else path.parent
+
+
+def beyond_inputs(wildcards):
+    """The analyses beyond the paper that this corpus supports."""
+    names = ["coverage", "sensitivity"]
+    names += ["adjust"] if gold_inputs() else []
+    names += ["link_rot"] if CORPUS != "warc" else []
+    return [f"{BEYOND}/{name}/summary.json" for name in names]

@@ -107,6 +107,7 @@ rule report:
         evaluation=evaluation_input,
         agreement=agreement_input,
         case_sources=CASE_SOURCES,
+        beyond=beyond_inputs,
         articles=shard_files("articles.parquet"),
         mentions=shard_files("mentions.parquet"),
         dropped=shard_files("parse_dropped.csv"),
