@@ -40,7 +40,7 @@ from scrapers.warc_archive import WarcArchive
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES_PER_CASE = 2.64  # the default demo corpus: 1,353 pages for 513 cases
-PAGES_PER_SHARD = 1000
+PAGES_PER_SHARD = 2500
 TIMED_PAGES_CAP = 10_000  # per-page costs are timed on at most this many pages of a corpus
 TARGETS = {
     "ratio_to_baseline_max": 30.0,

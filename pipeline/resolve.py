@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,32 +57,44 @@ def _identity(row: pd.Series) -> str:
     return f"{unit}|{task}"
 
 
-def _vote(values: list[tuple[str, bool]]) -> tuple[str, str]:
-    """Winning value (founding reports count double) and a conflict note ('' if none)."""
-    tally: Counter[str] = Counter()
-    for value, founding in values:
-        if value:
-            tally[value] += 2 if founding else 1
-    if not tally:
-        return "", ""
-    ranked = tally.most_common()
-    note = " vs ".join(f"{value}({weight})" for value, weight in ranked) if len(ranked) > 1 else ""
-    return ranked[0][0], note
+def _voted(joined: pd.DataFrame, field_name: str) -> tuple[pd.Series, pd.Series]:
+    """Per identity: the winning value of a field (founding reports count double; a tie goes
+    to the value seen first) and a conflict note ('' when the reports agree)."""
+    values = joined[field_name].map(_clean)
+    stated = pd.DataFrame({
+        "identity": joined["identity"], "value": values, "weight": joined["weight"],
+        "order": range(len(joined)),
+    })[values != ""]
+    tally = stated.groupby(["identity", "value"], sort=False).agg(
+        weight=("weight", "sum"), order=("order", "min")
+    ).reset_index().sort_values(["identity", "weight", "order"], ascending=[True, False, True])
+    winners = tally.drop_duplicates("identity").set_index("identity")["value"]
+    disputed = tally[tally.duplicated("identity", keep=False)]
+    notes = disputed.groupby("identity", sort=False).apply(
+        lambda rows: " vs ".join(f"{v}({w})" for v, w in zip(rows["value"], rows["weight"],
+                                                              strict=True)),
+        include_groups=False,
+    ) if not disputed.empty else pd.Series(dtype=str)
+    return winners, notes
 
 
-def _founded(group: pd.DataFrame) -> str:
-    """Earliest stated founding date; else the publication date of the earliest report."""
-    stated = [
-        _clean(row["founded"]) for _, row in group.iterrows()
-        if _clean(row.get("founded_source")) in STATED_DATE_SOURCES and _clean(row["founded"])
-    ]
-    if stated:
-        return min(stated)
-    published = [_clean(value) for value in group["published"] if _clean(value)]
-    if published:
-        return min(published)
-    fallback = [_clean(value) for value in group["founded"] if _clean(value)]
-    return min(fallback) if fallback else ""
+def _founded(joined: pd.DataFrame) -> pd.Series:
+    """Per identity: earliest stated founding date; else the earliest report's publication
+    date; else the earliest coded date."""
+    founded = joined["founded"].map(_clean)
+    published = joined["published"].map(_clean)
+    source = joined.get("founded_source", pd.Series("", index=joined.index)).map(_clean)
+    identity = joined["identity"]
+
+    def earliest(values: pd.Series, keep: pd.Series) -> pd.Series:
+        return values[keep & (values != "")].groupby(identity[keep & (values != "")]).min()
+
+    stated = earliest(founded, source.isin(STATED_DATE_SOURCES))
+    first_report = earliest(published, pd.Series(True, index=joined.index))
+    coded = earliest(founded, pd.Series(True, index=joined.index))
+    identities = pd.Index(sorted(identity.unique()))
+    return (stated.reindex(identities).fillna(first_report.reindex(identities))
+            .fillna(coded.reindex(identities)).fillna(""))
 
 
 def _merge_unplaced(keys: pd.Series, provinces: pd.Series) -> pd.Series:
@@ -133,42 +144,42 @@ def resolve(
         joined["cluster_id"] = joined["article_id"]
     provinces = joined["province"].map(_clean)
     joined["identity"] = _merge_unplaced(joined.apply(_identity, axis=1), provinces)
-    if "is_founding" not in joined:
-        joined["is_founding"] = True
-    cases: list[dict[str, object]] = []
-    sources: list[pd.DataFrame] = []
-    for identity, group in joined.groupby("identity", sort=True):
-        case_id = "c" + hashlib.sha1(identity.encode("utf-8")).hexdigest()[:10]
-        founding = group["is_founding"].fillna(False).astype(bool).tolist()
-        case: dict[str, object] = {"case_id": case_id}
-        notes = []
-        for field_name in VOTED_FIELDS:
-            values = [_clean(value) for value in group[field_name]]
-            case[field_name], note = _vote(list(zip(values, founding, strict=True)))
-            if note and field_name not in {"name", "unit"}:
-                notes.append(f"{field_name}: {note}")
-        for coded in ("level", "domain", "leader_rank"):
-            case[coded] = case[coded] or "unknown"
-        case["founded"] = _founded(group)
-        case["year"] = int(str(case["founded"])[:4]) if case["founded"] else None
-        primary = group.iloc[founding.index(True)] if any(founding) else group.iloc[0]
-        case["evidence"] = _clean(primary["evidence"])
-        published = sorted(_clean(value) for value in group["published"] if _clean(value))
-        case["first_published"] = published[0] if published else ""
-        case["urls"] = " ".join(sorted(set(group["url"].dropna())))
-        case["n_articles"] = group["article_id"].nunique()
-        case["n_reports"] = group["cluster_id"].nunique()
-        case["review"] = "; ".join(notes)
-        cases.append(case)
-        linked = group[CASE_SOURCE_COLUMNS[1:]].copy()
-        linked.insert(0, "case_id", case_id)
-        sources.append(linked)
-    case_table = pd.DataFrame(cases, columns=CASE_COLUMNS)
-    case_table["year"] = case_table["year"].astype("Int64")
-    source_table = pd.concat(sources, ignore_index=True).drop_duplicates(
+    founding = (joined["is_founding"].fillna(False).astype(bool) if "is_founding" in joined
+                else pd.Series(True, index=joined.index))
+    joined["weight"] = founding.map({True: 2, False: 1})
+    identities = pd.Index(sorted(joined["identity"].unique()), name="identity")
+    cases = pd.DataFrame(index=identities)
+    cases["case_id"] = ["c" + hashlib.sha1(i.encode("utf-8")).hexdigest()[:10] for i in identities]
+    notes = pd.Series("", index=identities)
+    for field_name in VOTED_FIELDS:
+        winners, disputes = _voted(joined, field_name)
+        cases[field_name] = winners.reindex(identities).fillna("")
+        if field_name not in {"name", "unit"} and not disputes.empty:
+            note = f"{field_name}: " + disputes.reindex(identities).fillna("")
+            note[disputes.reindex(identities).isna()] = ""
+            notes = notes.str.cat(note, sep="; ").str.strip("; ")
+    for coded in ("level", "domain", "leader_rank"):
+        cases[coded] = cases[coded].replace("", "unknown")
+    cases["founded"] = _founded(joined)
+    cases["year"] = pd.to_numeric(cases["founded"].str[:4], errors="coerce").astype("Int64")
+    primary = joined.assign(_founding=founding).sort_values(
+        ["identity", "_founding"], ascending=[True, False], kind="stable"
+    ).drop_duplicates("identity").set_index("identity")
+    cases["evidence"] = primary["evidence"].map(_clean)
+    published = joined["published"].map(_clean)
+    cases["first_published"] = (published[published != ""].groupby(joined["identity"]).min()
+                                .reindex(identities).fillna(""))
+    by_case = joined.groupby("identity")
+    cases["urls"] = by_case["url"].agg(lambda urls: " ".join(sorted(set(urls.dropna()))))
+    cases["n_articles"] = by_case["article_id"].nunique()
+    cases["n_reports"] = by_case["cluster_id"].nunique()
+    cases["review"] = notes
+    case_table = cases.reset_index(drop=True)[CASE_COLUMNS]
+    sources = joined.assign(case_id=joined["identity"].map(cases["case_id"]))
+    source_table = sources.sort_values("identity", kind="stable").drop_duplicates(
         ["case_id", "article_id"]
     )
-    return case_table, source_table[CASE_SOURCE_COLUMNS]
+    return case_table, source_table[CASE_SOURCE_COLUMNS].reset_index(drop=True)
 
 
 def read_parquets(paths: list[Path], columns: list[str] | None = None) -> pd.DataFrame:
