@@ -220,7 +220,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     agreement = load_agreement(args.agreement / "agreement.json") if args.agreement else None
     build_report(args.tables, args.figures, args.html, args.md, load_published(args.published),
                  simulated, recovery, extras, evaluation, case_sources=args.case_sources,
-                 agreement=agreement)
+                 agreement=agreement, beyond=args.beyond)
     print(f"report: {args.html} and {args.md}")
     return 0
 
@@ -443,6 +443,10 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("--agreement", type=Path, default=None,
                        help="folder holding agreement.json from `zhuanban agreement`: adds "
                             "agreement between coders")
+        p.add_argument("--beyond", type=Path, default=None,
+                       help="folder of the analyses beyond the paper (adjust/, coverage/, "
+                            "link_rot/, sensitivity/, each with summary.json): adds their "
+                            "sections; one without output there is shown as not run")
         p.add_argument("--simulated", action="store_true", help="label the report as simulated")
         p.add_argument("--published", type=Path, default=None,
                        help="published targets YAML (default: data/reference/published.yaml)")

@@ -145,6 +145,9 @@ def test_warc_corpus_reruns_everything_after_capture(demo_run: Path, tmp_path: P
     pd.testing.assert_frame_equal(again, first)
     html = (workdir / "reports" / "replication.html").read_text(encoding="utf-8")
     assert "SIMULATED" in html, "pages from the simulated corpus stay labelled in warc mode"
+    for analysis in ("coverage", "sensitivity"):
+        summary = workdir / "data" / "processed" / "beyond" / analysis / "summary.json"
+        assert json.loads(summary.read_text(encoding="utf-8"))["simulated"] is True, analysis
 
     changed = sorted(warc_dir.glob("*.warc.gz"))[1]
     with changed.open("ab") as stream:

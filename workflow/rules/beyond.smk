@@ -4,6 +4,7 @@
 
 rule adjust:
     input:
+        analysis=f"{TABLES}/summary.json",
         cases=CASES,
         gold=gold_inputs(),
         codebook=f"{REPO_DIR}/data/codebook.yaml",
@@ -19,7 +20,7 @@ rule adjust:
     params:
         gold=GOLD,
         out_dir=lambda wildcards, output: Path(output.summary).parent,
-        simulated="--simulated" if SIMULATED else "",
+        simulated=simulated_flag,
         start=config["window"]["start"],
         end=config["window"]["end"],
     shell:
@@ -29,6 +30,7 @@ rule adjust:
 
 rule coverage:
     input:
+        analysis=f"{TABLES}/summary.json",
         cases=CASES,
         case_sources=CASE_SOURCES,
         evidence=coverage_evidence,
@@ -44,7 +46,7 @@ rule coverage:
     params:
         out_dir=lambda wildcards, output: Path(output.summary).parent,
         evidence=coverage_option,
-        simulated="--simulated" if SIMULATED else "",
+        simulated=simulated_flag,
     shell:
         "zhuanban coverage --cases {input.cases} --case-sources {input.case_sources}"
         " {params.evidence} -o {params.out_dir} {params.simulated} > {log} 2>&1"
@@ -52,6 +54,7 @@ rule coverage:
 
 rule link_rot:
     input:
+        analysis=f"{TABLES}/summary.json",
         capture=link_rot_capture,
     output:
         summary=f"{BEYOND}/link_rot/summary.json",
@@ -66,7 +69,7 @@ rule link_rot:
         out_dir=lambda wildcards, output: Path(output.summary).parent,
         capture_dir=lambda wildcards, input: capture_folder(input.capture),
         hits=f"--hits {LIVE_DIR}/hits" if CORPUS == "live" else "",
-        simulated="--simulated" if SIMULATED else "",
+        simulated=simulated_flag,
     shell:
         "zhuanban link-rot {params.capture_dir} {params.hits} -o {params.out_dir}"
         " {params.simulated} > {log} 2>&1"
@@ -74,6 +77,7 @@ rule link_rot:
 
 rule sensitivity:
     input:
+        analysis=f"{TABLES}/summary.json",
         cases=CASES,
         published=f"{REPO_DIR}/data/reference/published.yaml",
     output:
@@ -87,7 +91,7 @@ rule sensitivity:
         runtime=30,
     params:
         out_dir=lambda wildcards, output: Path(output.summary).parent,
-        simulated="--simulated" if SIMULATED else "",
+        simulated=simulated_flag,
         start=config["window"]["start"],
         end=config["window"]["end"],
     shell:

@@ -175,3 +175,11 @@ def beyond_inputs(wildcards):
     names += ["adjust"] if gold_inputs() else []
     names += ["link_rot"] if CORPUS != "warc" else []
     return [f"{BEYOND}/{name}/summary.json" for name in names]
+
+
+def simulated_flag(wildcards, input):
+    """`--simulated` when analyse found pages of the simulated corpus (also in warc mode)."""
+    import json
+
+    summary = json.loads(Path(input.analysis).read_text(encoding="utf-8"))
+    return "--simulated" if summary["simulated"] else ""

@@ -141,9 +141,13 @@ rule report:
         agreement=lambda wildcards, input: (
             f"--agreement {Path(input.agreement[0]).parent}" if input.agreement else ""
         ),
+        beyond=lambda wildcards, input: (
+            f"--beyond {Path(input.beyond[0]).parent.parent}" if input.beyond else ""
+        ),
     shell:
         "zhuanban report --tables {params.tables} --figures {params.figures}"
         " --cases {input.cases} --articles {input.articles} --mentions {input.mentions}"
         " --dropped {input.dropped} {params.recovery} {params.evaluation}"
-        " {params.agreement} --case-sources {input.case_sources} {params.simulated}"
+        " {params.agreement} {params.beyond} --case-sources {input.case_sources}"
+        " {params.simulated}"
         " --html {output.html} --md {output.md} > {log} 2>&1"
