@@ -78,8 +78,8 @@ CODER = [
         '    "text": "近日，某某市成立招商引资工作专班，由常务副市长任组长，'
         '负责统筹全市招商引资工作。",\n'
         "}\n"
-        "pd.DataFrame([m.as_row() for m in extract_article(article)])"
-        '[["name", "level", "domain", "topic", "leader_rank", "founded"]]'
+        "coded = pd.DataFrame([m.as_row() for m in extract_article(article)])\n"
+        'coded[["name", "level", "domain", "topic", "leader_rank", "founded"]]'
     ),
     new_markdown_cell(
         "## Accuracy on the gold set\n\nDev and held-out parts are scored separately; the "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -10,10 +11,10 @@ from pipeline.extract.dates import code_founded
 from pipeline.extract.detect import Candidate, find_candidates
 from pipeline.extract.document import Document, Sentence
 from pipeline.extract.domain import code_domain
-from pipeline.extract.leader import LeaderCode, code_leader
+from pipeline.extract.leader import LeaderCode, code_leader, respective_head
 from pipeline.extract.level import code_level, level_from_titles
-from pipeline.extract.unit import Unit, establishing_unit, unit_key
-from pipeline.gazetteer import LEVELS, load_gazetteer, place_fields
+from pipeline.extract.unit import Unit, establishing_unit, founded_by_company, unit_key
+from pipeline.gazetteer import LEVELS, Division, load_gazetteer, place_fields
 
 CONTRACT_COLUMNS = [
     "article_id", "name", "unit", "province", "prefecture", "county", "level", "domain", "topic",
@@ -28,6 +29,8 @@ _RANK = {"provincial": 0, "prefecture": 1, "county": 2}
 _LEVEL_FIELDS = {"provincial": ("prefecture", "county"), "prefecture": ("county",),
                  "national": ("province", "prefecture", "county")}
 _MAX_SPAN_SENTENCES = 12
+_PLACE_SUFFIX = re.compile("[区县市旗]")
+_MAX_PLACE_NAME = 5
 _MAX_EVIDENCE = 160
 
 
@@ -76,39 +79,55 @@ def extract_article(article: Mapping[str, Any]) -> list[Mention]:
     groups: dict[str, list[Candidate]] = {}
     for candidate in candidates:
         groups.setdefault(candidate.task, []).append(candidate)
-    _merge_title_mentions(doc, groups)
+    _merge_contained(doc, groups)
     mentions = []
-    for key, group in groups.items():
-        mention = _code(doc, key, group, candidates)
+    for group in groups.values():
+        mention = _code(doc, group, candidates)
         if mention is not None:
             mentions.append(mention)
     return mentions
 
 
-def _merge_title_mentions(doc: Document, groups: dict[str, list[Candidate]]) -> None:
-    """Fold a 专班 named only in the title into the text's mention whose task contains it, or
-    is contained in it (title '舆情工作专班', text '网络舆情处置工作专班')."""
-    for key in list(groups):
-        if not all(doc.in_title(c.start) for c in groups[key]):
-            continue
-        target = next((other for other in groups if other != key
-                       and not all(doc.in_title(c.start) for c in groups[other])
-                       and (key in other or other in key)), None)
-        if target is not None:
-            groups[target].extend(groups.pop(key))
+def _merge_contained(doc: Document, groups: dict[str, list[Candidate]]) -> None:
+    """Fold a 专班 whose task lies inside the task of one other 专班 of the article into it:
+    a shorter or fuller name of the same 专班 (title '舆情工作专班', text '网络舆情处置工作
+    专班'; '企业复工复产' and '复工复产'; a list's '纺织服装' and a later '纺织服装招商').
+    A 专班 named only in the title may also abbreviate the text's name ('流调' for
+    '流行病学调查'). A task inside several others, not itself reported founded, is the name of
+    their kind ('产业链工作专班') and is dropped. Items of one list are never folded into each
+    other."""
+    for key in sorted(groups, key=len):
+        tokens = {c.start for c in groups[key]}
+        in_title = all(doc.in_headline(c.start) for c in groups[key])
+        containers = [other for other in groups if other != key
+                      and (key in other or (in_title and _abbreviates(key, other)))
+                      and not tokens & {c.start for c in groups[other]}]
+        if len(containers) == 1:
+            groups[containers[0]].extend(groups.pop(key))
+        elif containers and not any(c.is_founding for c in groups[key]):
+            del groups[key]
 
 
-def _code(doc: Document, key: str, group: list[Candidate],
-          candidates: list[Candidate]) -> Mention | None:
-    group = sorted(group, key=lambda c: doc.in_title(c.start))
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether short takes its characters in order from a longer full ('流调', '流行病学调查')."""
+    rest = iter(full)
+    return len(short) < len(full) and all(char in rest for char in short)
+
+
+def _code(doc: Document, group: list[Candidate], candidates: list[Candidate]) -> Mention | None:
+    """The coded mention of one 专班 from its candidates: the first founding report in the
+    text (else the first mention) is read for the fields; the fullest name is kept."""
+    group = sorted(group, key=lambda c: doc.in_headline(c.start))
     founding = [c for c in group if c.is_founding]
     primary = (founding or group)[0]
+    name = max(group, key=lambda c: len(c.task) + (c is primary)).name
     unit = establishing_unit(doc, primary.start, primary.unit_hint)
     if unit.division is None:
         hinted = next((c for c in group if c.unit_hint and c is not primary), None)
         if hinted is not None:
             unit = establishing_unit(doc, hinted.start, hinted.unit_hint)
-    if unit.is_private_company:
+    clause = doc.body[doc.clause_start(primary.start):primary.start]
+    if unit.is_private_company or (unit.from_context and founded_by_company(clause)):
         return None
     span = _span(doc, primary, candidates)
     unit, level = _settle_level(unit, " ".join(s.text for s in span))
@@ -118,7 +137,7 @@ def _code(doc: Document, key: str, group: list[Candidate],
         places[blank] = ""
     sentence = doc.sentence_at(primary.start)
     context = " ".join(doc.sentence_at(c.start).text for c in group[:3])
-    domain = code_domain(primary.name, context)
+    domain = code_domain(name, context, doc.setting)
     leader = _leader(doc, group, candidates)
     following = span[1:]
     founded = code_founded(doc, sentence, primary.start, primary.is_founding, following)
@@ -126,7 +145,7 @@ def _code(doc: Document, key: str, group: list[Candidate],
                          url=doc.url)
     return Mention(
         article_id=doc.article_id,
-        name=primary.name,
+        name=name,
         unit=unit.name,
         province=places["province"],
         prefecture=places["prefecture"],
@@ -139,7 +158,7 @@ def _code(doc: Document, key: str, group: list[Candidate],
         year=founded.year,
         evidence=evidence,
         founded_source=founded.source,
-        name_key=key,
+        name_key=primary.task,
         unit_key=unit_key(unit) if unit.name else "",
         is_founding=bool(founding),
         named=primary.named,
@@ -160,7 +179,7 @@ def _settle_level(unit: Unit, span_text: str) -> tuple[Unit, str]:
     if not (unit.from_context or level == "unknown"):
         return unit, level
     hint = level_from_titles(span_text)
-    if not hint or hint == level:
+    if not hint or hint == level or _city_of_county_level(unit.division, hint):
         return unit, level
     division = unit.division
     if division is not None and _RANK[hint] < LEVELS.index(division.level):
@@ -168,8 +187,31 @@ def _settle_level(unit: Unit, span_text: str) -> tuple[Unit, str]:
         ancestor = load_gazetteer().resolve(ancestor_name) if ancestor_name else None
         return replace(unit, name=ancestor.name if ancestor else "", division=ancestor), hint
     if division is not None and _RANK[hint] > LEVELS.index(division.level):
+        named = _named_within(division, span_text, LEVELS[_RANK[hint]])
+        if named is not None:
+            return replace(unit, name=named.name, division=named), hint
         return replace(unit, name=""), hint
     return unit, hint
+
+
+def _named_within(division: Division, text: str, level: str) -> Division | None:
+    """The one division of the given level inside division that text names (白云区 in an
+    article of 贵阳, though 广州 has a 白云区 too); None when none or several are named."""
+    gazetteer = load_gazetteer()
+    found = set()
+    for suffix in _PLACE_SUFFIX.finditer(text):
+        for length in range(2, _MAX_PLACE_NAME + 1):
+            name = text[max(0, suffix.end() - length):suffix.end()]
+            found.update(d for d in gazetteer.lookup(name, within=division)
+                         if d.level == level and gazetteer.is_within(d, division))
+    return found.pop() if len(found) == 1 else None
+
+
+def _city_of_county_level(division: Division | None, hint: str) -> bool:
+    """Whether a 市长 or 市委书记 can be the head of the division itself: a county-level city
+    (义乌市) has a 市长 as a prefecture has."""
+    return division is not None and division.level == "county" \
+        and division.name.endswith("市") and hint == "prefecture"
 
 
 def _span(doc: Document, candidate: Candidate, candidates: list[Candidate]) -> list[Sentence]:
@@ -182,10 +224,16 @@ def _span(doc: Document, candidate: Candidate, candidates: list[Candidate]) -> l
 
 
 def _leader(doc: Document, group: list[Candidate], candidates: list[Candidate]) -> LeaderCode:
-    """The head named in the span of each mention of this 专班, first found wins."""
+    """The head named in the span of each mention of this 专班, first found wins. A list item
+    takes the head given to it in a one-each sentence ('分别由甲、乙任组长')."""
     for candidate in group:
         span = _span(doc, candidate, candidates)
-        leader = code_leader(doc.body, span[0].start, span[-1].end)
+        start, end = span[0].start, span[-1].end
+        if candidate.list_size > 1 and "分别" in doc.body[start:end]:
+            leader = respective_head(doc.body, start, end, candidate.list_index,
+                                     candidate.list_size)
+        else:
+            leader = code_leader(doc.body, start, end, doc.speaker)
         if leader.rank != "unknown":
             return leader
     return LeaderCode("unknown")

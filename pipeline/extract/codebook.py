@@ -14,8 +14,8 @@ from pipeline import DATA_DIR
 
 CODEBOOK_FILE = DATA_DIR / "codebook.yaml"
 CJK = r"\u3400-\u9fff"
-REQUIRED_SECTIONS = ("codes", "text", "detect", "unit", "level", "domain_scoring", "domains",
-                     "decision_rules", "covid_framing", "leader", "dates")
+REQUIRED_SECTIONS = ("codes", "text", "outlets", "detect", "unit", "level", "domain_scoring",
+                     "domains", "decision_rules", "covid_framing", "leader", "dates")
 
 
 @lru_cache(maxsize=2)

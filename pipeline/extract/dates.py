@@ -21,6 +21,7 @@ _DOC_NUMBER = re.compile(r"[〔［\[【(（](\d{4})[〕］\]】)）]\s*\d{1,4}\s
 _TAIL_CHARS = 160
 _FIRST_YEAR = 1990
 _PREVIOUS_SENTENCE_OPENING = 14
+_AFTER_OPENING = ("，", ",", "上", "下", "晚", "早")
 
 
 @dataclass(frozen=True)
@@ -155,10 +156,13 @@ def notice_date(doc: Document) -> Founded:
 def code_founded(doc: Document, sentence: Sentence, anchor: int, is_founding: bool,
                  following: Sequence[Sentence] = ()) -> Founded:
     """Founding date of the 专班 mentioned at body offset anchor in sentence; `following` are
-    the sentences after it that still speak of the same 专班."""
-    published = doc.published
+    the sentences after it that still speak of the same 专班. The article's own date is its
+    publication date, or a speech's date; a founding said to be only 'this year' ('今年') is
+    dated by it."""
+    published = doc.reported
     if is_founding:
-        hits = _dates_in(sentence.text, published)
+        hits = [hit for hit in _dates_in(sentence.text, published)
+                if not (published and hit.value == str(published.year))]
         local = anchor - sentence.start
         nearest = min(hits, key=lambda h: abs(h.start - local)) if hits else None
         if nearest is not None and len(nearest.value) == len("YYYY-MM-DD"):
@@ -195,8 +199,10 @@ def _previous_opening_date(doc: Document, sentence: Sentence) -> Founded | None:
     previous = doc.sentences[sentence.index - 1]
     if doc.in_title(previous.start):
         return None
-    hits = _dates_in(previous.text[:_PREVIOUS_SENTENCE_OPENING], doc.published)
-    if hits and hits[0].start <= 2:
+    opening = previous.text[:_PREVIOUS_SENTENCE_OPENING]
+    hits = _dates_in(opening, doc.reported)
+    # an opening date is followed by a comma; a page header's date ('2019-03-21 08:22') is not
+    if hits and hits[0].start <= 2 and opening[hits[0].end:hits[0].end + 1] in _AFTER_OPENING:
         hit = hits[0]
         return Founded(hit.value, int(hit.value[:4]), "text", previous.text)
     return None

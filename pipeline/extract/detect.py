@@ -21,11 +21,20 @@ _NOT_A_NAME = re.compile("领导小组|指挥部|^小?组|——|--")
 _COUNT_PREFIX = re.compile("^(?:[0-9]+|[一二两三四五六七八九十百几多]+)个")
 # list items that are other bodies, not 专班 ("成立领导小组、工作专班和专家组")
 _OTHER_BODY = re.compile("(?:小组|指挥部|工作组|专家组|办公室|委员会|领导|机制)$")
+# a founding verb after the name: "专班（以下简称专班）于2018年5月由领导小组设立"
 _AFTER_FOUNDING = re.compile(
-    r"^(?:正式|近日|日前|已经|已|也|于[^，。；]{0,14}|在[^，。；]{0,14})?(?:成立|组建|挂牌|揭牌|设立)"
-    r"(?!以来|之初|后|至今|的)"
+    r"^(?:[（(][^）)]{0,30}[）)])?"
+    r"(?:正式|近日|日前|已经|已|也|于[^，。；]{0,30}?|在[^，。；]{0,14}|由[^，。；]{0,20}?)?"
+    r"(?:成立|组建|挂牌|揭牌|设立)(?!以来|之初|后|至今|的)"
 )
-_REFERENCE = re.compile(r"(?:简称|下称|以下称)[“\"「]?\Z")
+# an alias given in parentheses: "（以下简称“线索核查专班”）" names a 专班 already mentioned
+_ALIAS = re.compile(f"(?:简称|下称|以下称)为?[“\"「『]?([{CJK}0-9A-Za-z]{{0,16}})\\Z")
+# "二、" opening a numbered line: the 、 there does not join list items
+_ENUM_BEFORE = re.compile(r"(?:^|[\n。；;：:])[（(]?[一二三四五六七八九十0-9]{1,3}、\Z")
+# an alias may add up to this many characters in front of its task ("原线索核查专班")
+_ALIAS_PREFIX = 2
+# what may stand between two 专班 of one list: "A专班、B专班和C专班"
+_LIST_GAP = re.compile(f"[、和及与][{CJK}0-9A-Za-z“”\"‘’「」『』]{{0,40}}")
 _WITH_BODY = re.compile(r"(.*?)(?:工作)?(?:领导小组|指挥部)(?:及其办公室)?[和及与、]\Z")
 _MAX_TASK = 20
 _MIN_TASK = 2
@@ -43,6 +52,9 @@ class Candidate:
     is_founding: bool
     named: bool
     unit_hint: str = ""
+    list_index: int = 0
+    list_size: int = 1
+    kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,11 +101,13 @@ def _alternation_except(words: list[str], not_before: dict[str, list[str]]) -> s
 @lru_cache(maxsize=1)
 def _patterns() -> _Patterns:
     d = load_codebook()["detect"]
-    verbs = alternation(d["founding_verbs"])
+    verbs = "|".join([alternation(d["founding_verbs"]), *d["founding_verb_patterns"]])
     return _Patterns(
         founding_verb=re.compile(verbs),
-        boundary=re.compile(_alternation_except(d["founding_verbs"] + d["name_boundaries"],
-                                                d["boundary_not_before"])),
+        boundary=re.compile("|".join([
+            _alternation_except(d["founding_verbs"] + d["name_boundaries"],
+                                d["boundary_not_before"]),
+            *d["founding_verb_patterns"], *d["boundary_patterns"]])),
         function_word=re.compile(f"^(?:{alternation(d['leading_function_words'])})"),
         keep_words=tuple(d["keep_words"]),
         qualifier=re.compile(f"^(?:{alternation(d['qualifiers'])})"),
@@ -153,11 +167,56 @@ def task_key(name: str) -> str:
 
 
 def find_candidates(doc: Document) -> list[Candidate]:
-    """Every 专班 mention in the title and text, in order of appearance."""
+    """Every 专班 mention in the title and text, in order of appearance; a mention by an alias
+    the text defines ("以下简称“线索核查专班”") takes the task of the 专班 it stands for."""
     found: list[Candidate] = []
+    aliases: dict[str, str] = {}
     for token in _TOKEN.finditer(doc.body):
-        found.extend(_candidates_at(doc, token.start(), token.end()))
-    return found
+        alias = _alias_at(doc, token.start())
+        if alias is not None:
+            if alias and found:
+                aliases[alias] = found[-1].task
+            continue
+        for candidate in _candidates_at(doc, token.start(), token.end()):
+            candidate.task = _unalias(candidate.task, aliases)
+            found.append(candidate)
+    _number_lists(doc, found)
+    # "组建A、B、C 3个脱贫攻坚专班": a later "脱贫攻坚专班" speaks of the kind, not of a 专班
+    kinds = {c.kind for c in found if c.kind}
+    return [c for c in found if c.kind or c.task not in kinds]
+
+
+def _number_lists(doc: Document, found: list[Candidate]) -> None:
+    """Number the 专班 of a list written out in full ('A专班、B专班和C专班'), so that a head
+    given to each in turn ('分别由甲、乙、丙任组长') goes to the right one."""
+    chain: list[Candidate] = []
+    for candidate in [*found, None]:
+        if candidate is not None and chain and candidate.list_size == chain[-1].list_size == 1 \
+                and _LIST_GAP.fullmatch(doc.body, chain[-1].end, candidate.start):
+            chain.append(candidate)
+            continue
+        if len(chain) > 1:
+            for index, member in enumerate(chain):
+                member.list_index, member.list_size = index, len(chain)
+        chain = [candidate] if candidate is not None else []
+
+
+def _alias_at(doc: Document, start: int) -> str | None:
+    """The task of an alias defined at the 专班 at body offset start ('' for a bare 专班 or
+    工作专班), or None when the 专班 there is not an alias."""
+    match = _ALIAS.search(doc.body, max(0, start - 24), start)
+    if match is None:
+        return None
+    return _clean_name(match.group(1))[1]
+
+
+def _unalias(task: str, aliases: dict[str, str]) -> str:
+    """The full task for a task written by its alias, or with a word or two in front of it
+    ('原线索核查' → the task the alias 线索核查 stands for)."""
+    for alias, full in aliases.items():
+        if task.endswith(alias) and len(task) - len(alias) <= _ALIAS_PREFIX:
+            return full
+    return task
 
 
 def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
@@ -166,17 +225,21 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
     p = _patterns()
     body = doc.body
     after = body[end:end + 8]
-    if p.vehicle_after.match(after) or p.trips_after.match(after) \
-            or _REFERENCE.search(body, max(0, start - 6), start):
+    if p.vehicle_after.match(after) or p.trips_after.match(after):
         return []
     run_match = _NAME_RUN.search(body, max(0, start - 40), start)
     run = run_match.group() if run_match else ""
     if "专班" in run:
         run = run[run.rindex("专班") + 2:]
-    if p.designation_after.match(after):
+    designation = bool(p.designation_after.match(after))
+    if designation:
         links = list(p.designation_link.finditer(run))
         run = run[links[-1].end():] if links else run
     run_start = start - len(run)
+    after_comma = body[run_start - 1:run_start] == "、" \
+        and not _ENUM_BEFORE.search(body, max(0, run_start - 6), run_start)
+    if designation and (after_comma or _QUOTES.sub("", run).endswith("等")):
+        return []  # "副市长、专班组长某某", "某局等专班成员单位": a head or members, no name
     suffix = "工作专班" if run.endswith("工作") else "专班"
     core = run[:-2] if suffix == "工作专班" else run
     sentence = doc.sentence_at(start)
@@ -189,31 +252,26 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
     boundaries = list(p.boundary.finditer(core))
     verb_in_core = any(p.founding_verb.fullmatch(b.group()) for b in boundaries)
     is_founding = (verb_in_core or bool(p.founding_verb.search(before_clause))
-                   or bool(_AFTER_FOUNDING.match(body[end:end + 20])) or doc.is_founding_notice)
-    if not is_founding and p.excluded_context.search(sentence.text):
+                   or bool(_AFTER_FOUNDING.match(body[end:end + 60])) or doc.is_founding_notice)
+    # a bare 专班 in a sentence about classes or passengers is one; a 工作专班 never is
+    if not is_founding and suffix == "专班" and p.excluded_context.search(sentence.text):
         return []
     name_part = core[boundaries[-1].end():] if boundaries else core
-    if p.prose.search(name_part) or p.person_title.search(name_part):
+    if p.prose.search(name_part) or _names_person(name_part):
         return []
     with_body = _WITH_BODY.match(name_part)
     if with_body:
         return _unnamed(doc, start, end, is_founding, "", _clean_name(with_body.group(1))[1])
     count = p.count.search(name_part)
-    if count and count.group(2) in ("一", "1"):
+    if count and count.group("n") in ("一", "1"):
         count = None
     if _generic_at(doc, start, end):
         return []
-    listed = bool(count) or (not boundaries and body[run_start - 1:run_start] == "、")
+    listed = bool(count) or (not boundaries and bool(run) and after_comma and not designation)
     if listed:
-        items = _list_items(doc, name_part[: count.start()] if count else name_part,
-                            run_start, bool(boundaries))
-        if not items and count:
-            items = _items_after(doc, end)
-        named = [_named(doc, item, _item_suffix(item, suffix), start, end, is_founding)
-                 for item in items if _usable(item, suffix)]
-        if named or count:
-            return named
-    if p.plural.match(_QUOTES.sub("", name_part)):
+        return _listed(doc, name_part, count, suffix, run_start, bool(boundaries),
+                       (start, end, is_founding))
+    if p.plural.match(_QUOTES.sub("", p.enumeration.sub("", name_part))):
         return []
     unit_hint, task = _clean_name(name_part)
     if task:
@@ -225,6 +283,13 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
     return _unnamed(doc, start, end, is_founding, unit_hint)
 
 
+def _names_person(name_part: str) -> bool:
+    """Whether the words before 专班 hold a person's title ('市委副书记、专班组长'), read after
+    the place or organ in front, so that '南通市长江禁渔' is not read as 市长."""
+    _unit, rest = split_unit_prefix(_QUOTES.sub("", name_part))
+    return bool(_patterns().person_title.search(rest))
+
+
 def _generic_at(doc: Document, start: int, end: int) -> bool:
     """Whether the 专班 at body[start:end] is part of a generic phrase (专班化, 专人专班 …)."""
     offset = max(0, start - _WINDOW)
@@ -233,15 +298,40 @@ def _generic_at(doc: Document, start: int, end: int) -> bool:
                for m in _patterns().generic.finditer(window))
 
 
+def _listed(doc: Document, name_part: str, count: re.Match[str] | None, suffix: str,
+            run_start: int, bounded: bool, token: tuple[int, int, bool]) -> list[Candidate]:
+    """The task forces of a list ending at a 专班 ('招商引资、项目建设3个工作专班'); none when
+    the list's last item is an excluded sense ('花莲、台东旅游专班') or a count has only one
+    item before it, which then is their kind ('冰雪经济三个工作专班'), not a list."""
+    p = _patterns()
+    start, end, is_founding = token
+    if suffix == "专班" and p.excluded_name.search(_QUOTES.sub("", name_part)):
+        return []
+    head = name_part[: count.start()] if count else name_part
+    items = _list_items(doc, head, run_start, bounded, split=bool(count))
+    if count and len(items) < 2 and not count.group("etc"):
+        items = _items_after(doc, end)
+    items = [item for item in items if _usable(item, suffix)]
+    found = [_named(doc, item, _item_suffix(item, suffix), start, end, is_founding)
+             for item in items]
+    kind = task_key(count.group("kind") + suffix) if count else ""
+    for index, candidate in enumerate(found):
+        candidate.list_index, candidate.list_size = index, len(found)
+        candidate.kind = kind if len(kind) >= _MIN_TASK else ""
+    return found
+
+
 def _item_suffix(item: str, suffix: str) -> str:
     return "" if item.endswith(("专班", "组")) else suffix
 
 
 def _usable(item: str, suffix: str) -> bool:
-    """Whether a list item names a task force (not a class, a trip or another body)."""
+    """Whether a list item names a task force (not a class, a trip, a person or another
+    body)."""
     p = _patterns()
     excluded = suffix == "专班" and p.excluded_name.search(item)
-    return len(item) >= _MIN_TASK and not excluded and not _OTHER_BODY.search(item)
+    return len(item) >= _MIN_TASK and not excluded and not _OTHER_BODY.search(item) \
+        and not p.person_title.search(item)
 
 
 def _named(doc: Document, task: str, suffix: str, start: int, end: int,
@@ -287,27 +377,35 @@ def _strip_function_words(text: str) -> str:
     return text
 
 
-def _list_items(doc: Document, last: str, run_start: int, bounded: bool) -> list[str]:
+def _list_items(doc: Document, last: str, run_start: int, bounded: bool,
+                split: bool) -> list[str]:
     """Items of a list ending at a 专班 ('招商引资、项目建设、要素保障3个工作专班'),
-    read backwards over 、 to the founding verb."""
+    read backwards over 、 to the founding verb or an earlier 专班. Items are split at 和/及/与
+    only in a list of several ('A、B和C'), or before a count, so that one name keeps its
+    'and' ('汽车及零部件产业链工作专班')."""
     p = _patterns()
     items = [last.removesuffix("等")]
     pos = run_start
     body = doc.body
-    while not bounded and body[pos - 1:pos] == "、":
+    while not bounded and body[pos - 1:pos] == "、" \
+            and not _ENUM_BEFORE.search(body, max(0, pos - 6), pos):
         run = _NAME_RUN.search(body, max(0, pos - 41), pos - 1)
         if not run or run.group().endswith("专班"):
             break
         segment = run.group()
+        if "专班" in segment:
+            items.append(segment[segment.rindex("专班") + 2:])
+            break
         boundaries = list(p.boundary.finditer(segment))
         if boundaries:
             items.append(segment[boundaries[-1].end():])
             break
         items.append(segment)
         pos = run.start()
+    split = split or len(items) > 1
     cleaned = []
     for item in reversed(items):
-        for part in _SPLIT_ITEMS.split(item):
+        for part in _SPLIT_ITEMS.split(item) if split else [item]:
             _unit, task = _clean_name(part.removesuffix("等"))
             if task:
                 cleaned.append(task)
@@ -383,7 +481,8 @@ def _clean_task(text: str) -> str:
     text = head if not tail or p.generic_tail.fullmatch(tail.strip()) else head + tail
     text = text.strip()
     for pattern in (p.trim_start, p.trim_end):
-        while (match := pattern.search(text)) and match.group() and len(text) > len(match.group()):
+        while (match := pattern.search(text)) and match.group() and len(text) > len(match.group()) \
+                and not (match.start() == 0 and text.startswith(p.keep_words)):
             text = text[: match.start()] + text[match.end():]
     text = text.strip("-—·：: ")
     if not (_MIN_TASK <= len(text) <= _MAX_TASK) or "专班" in text:

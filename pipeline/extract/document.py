@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.extract.codebook import alternation, load_codebook, word_regex
 from pipeline.extract.hosts import host_places
+from pipeline.extract.leader import rank_of_person
 from pipeline.gazetteer import Division, PlaceMatch, load_gazetteer
 from pipeline.normalize import normalize_text
 
@@ -21,8 +22,19 @@ _CLAUSE_BREAK = re.compile(r"[，,：:。！？!?；;\n（）()]")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DATELINE = re.compile(r"^[^，。\n]{0,24}?\d{1,2}月\d{1,2}日(?:电|讯)(?:[（(][^）)]{0,40}[）)])?")
 _LEDE_CHARS = 300
+_SETTING_CHARS = 200
 # the share of the text before which a trailer marker is taken as part of the article
 _TRAILER_MIN_SHARE = 0.2
+# how many of the text's first lines may repeat the title (pages print their headline again)
+_HEADLINE_LINES = 6
+_NOT_COMPARED = re.compile(r"[\s　:：，,。!！?？“”\"'‘’]")
+# a title saying the article is a speech, and the longest byline naming its speaker
+_SPEECH = re.compile("讲话|致辞|发言")
+_BYLINE_CHARS = 24
+_SPEECH_DATE = re.compile(r"[（(](\d{4})年(\d{1,2})月(\d{1,2})日[）)]")
+# the longest place name read before an outlet word ("内蒙古日报")
+_OUTLET_STEM = 4
+_CJK_RUN = re.compile("[\u3400-\u9fff]+")
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,29 @@ class Sentence:
 @lru_cache(maxsize=1)
 def _trailer_regex() -> re.Pattern[str]:
     return word_regex(load_codebook()["text"]["trailer_markers"])
+
+
+@lru_cache(maxsize=1)
+def _outlet_regex() -> re.Pattern[str]:
+    return word_regex(load_codebook()["outlets"]["suffixes"])
+
+
+def outlet_places(text: str) -> list[PlaceMatch]:
+    """Places of the local outlets named in text ('来源：常州日报' → 常州市): the shortest
+    place name (2 to 4 characters) right before an outlet word."""
+    ignore = set(load_codebook()["outlets"]["ignore"])
+    gazetteer = load_gazetteer()
+    found = []
+    for match in _outlet_regex().finditer(text):
+        for length in range(2, _OUTLET_STEM + 1):
+            stem = text[max(0, match.start() - length):match.start()]
+            if len(stem) < length or not _CJK_RUN.fullmatch(stem) or stem in ignore:
+                break
+            division = gazetteer.resolve(stem)
+            if division is not None:
+                found.append(PlaceMatch(match.start() - length, match.start(), stem, division))
+                break
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -63,8 +98,9 @@ def parse_published(value: Any) -> date | None:
 
 
 def strip_trailer(text: str) -> str:
-    """The article text without the outlet's trailing link lists and footers."""
-    floor = int(len(text) * _TRAILER_MIN_SHARE)
+    """The article text without the outlet's trailing link lists and footers. Markers before
+    the first full stop belong to the page's header ('【打印】' beside the date), not its end."""
+    floor = max(int(len(text) * _TRAILER_MIN_SHARE), text.find("。"))
     for match in _trailer_regex().finditer(text):
         if match.start() >= floor:
             return text[:match.start()]
@@ -118,9 +154,62 @@ class Document:
         breaks = list(_CLAUSE_BREAK.finditer(head))
         return sentence.start + (breaks[-1].end() if breaks else 0)
 
+    @cached_property
+    def speech_date(self) -> date | None:
+        """The date a speech was given, from its date line ('（2019年6月5日）')."""
+        if not _SPEECH.search(self.title):
+            return None
+        for line in self.text.split("\n")[:_HEADLINE_LINES]:
+            match = _SPEECH_DATE.fullmatch(line.strip())
+            if match:
+                try:
+                    return date(int(match[1]), int(match[2]), int(match[3]))
+                except ValueError:
+                    return None
+        return None
+
+    @property
+    def reported(self) -> date | None:
+        """The day the article reports from: a speech's date, else the publication date."""
+        return self.speech_date or self.published
+
+    @property
+    def setting(self) -> str:
+        """The title and the lede: what frames the tasks of the article's 专班."""
+        return f"{self.title}\n{self.text[:_SETTING_CHARS]}"
+
     def in_title(self, pos: int) -> bool:
         """Whether body offset pos lies in the title."""
         return pos < self.title_end
+
+    @cached_property
+    def headline_spans(self) -> list[tuple[int, int]]:
+        """Body spans of the title and of the text's first lines that repeat it."""
+        title = _NOT_COMPARED.sub("", self.title)
+        spans = [(0, self.title_end)]
+        pos = self.title_end + 1
+        for line in self.text.split("\n")[:_HEADLINE_LINES]:
+            if title and _NOT_COMPARED.sub("", line) == title:
+                spans.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return spans
+
+    @cached_property
+    def speaker(self) -> str:
+        """The titles of the person whose speech the article is, from the title ('州委书记在……
+        上的讲话') or a byline near the top ('县委书记 某某'); '' for other articles."""
+        if not _SPEECH.search(self.title):
+            return ""
+        lines = [self.title.partition("在")[0], *self.text.split("\n")[:_HEADLINE_LINES]]
+        for line in lines:
+            if line and line != self.title and len(line) <= _BYLINE_CHARS \
+                    and rank_of_person(line)[0] != "unknown":
+                return line
+        return ""
+
+    def in_headline(self, pos: int) -> bool:
+        """Whether body offset pos lies in the title or in a line repeating it."""
+        return any(start <= pos < end for start, end in self.headline_spans)
 
     @cached_property
     def notice_verb(self) -> str:
@@ -140,11 +229,22 @@ class Document:
 
     @cached_property
     def context_places(self) -> list[PlaceMatch]:
-        """Places named in the title, the lede, the outlet's name, then by the web host."""
+        """Places named in the title, the lede, the outlet's name (given as the source or in
+        the page's header), then by the web host."""
         gazetteer = load_gazetteer()
-        found = gazetteer.find_all(self.title) + gazetteer.find_all(self.text[:_LEDE_CHARS])
-        found += gazetteer.find_all(self.source)
+        found = self.title_places + gazetteer.find_all(self.text[:_LEDE_CHARS])
+        found += gazetteer.find_all(self.source) + self.outlet_places
         return found + [PlaceMatch(-1, -1, d.name, d) for d in host_places(self.url, self.source)]
+
+    @cached_property
+    def title_places(self) -> list[PlaceMatch]:
+        """Places named in the title."""
+        return load_gazetteer().find_all(self.title)
+
+    @cached_property
+    def outlet_places(self) -> list[PlaceMatch]:
+        """Places of the local outlet named as the source or in the page's header."""
+        return outlet_places(self.source) + outlet_places(self.text[:_LEDE_CHARS])
 
     @cached_property
     def all_places(self) -> list[PlaceMatch]:
@@ -152,11 +252,16 @@ class Document:
         return load_gazetteer().find_all(self.body)
 
     def place_for(self, level_suffix: str) -> Division | None:
-        """The article's place whose name ends with level_suffix (市, 县, 省 …), context first."""
-        for places in (self.context_places, self.all_places):
+        """The article's place whose name ends with level_suffix (市, 县, 省 …): named in the
+        title, else the outlet's ('市交通运输局' in 廊坊日报), else in the context, else anywhere;
+        for 省, else the province of the first place in the context."""
+        for places in (self.title_places, self.outlet_places, self.context_places,
+                       self.all_places):
             for match in places:
                 if match.division.name.endswith(level_suffix):
                     return match.division
+        if level_suffix == "省" and self.context_places:
+            return load_gazetteer().resolve(self.context_places[0].division.province)
         return None
 
 

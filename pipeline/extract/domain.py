@@ -24,8 +24,18 @@ class DomainCode:
 class _Rule:
     name_any: re.Pattern[str]
     unless_any: re.Pattern[str] | None
+    context_any: re.Pattern[str] | None
     domain: str
     topic: str
+
+    def decides(self, name: str, context: str) -> re.Match[str] | None:
+        """The name word by which this rule decides the task, or None."""
+        hit = self.name_any.search(name)
+        if hit is None or (self.unless_any and self.unless_any.search(name)):
+            return None
+        if self.context_any and not self.context_any.search(context):
+            return None
+        return hit
 
 
 @dataclass(frozen=True)
@@ -53,6 +63,7 @@ def _scheme() -> _Scheme:
         _Rule(
             re.compile(alternation(rule["name_any"])),
             re.compile(alternation(rule["unless_any"])) if rule.get("unless_any") else None,
+            re.compile(alternation(rule["context_any"])) if rule.get("context_any") else None,
             rule["domain"], rule["topic"],
         )
         for rule in book["decision_rules"]
@@ -100,29 +111,37 @@ def _best(scores: dict[tuple[str, str], int]) -> tuple[str, str, int]:
 
 
 def _frameable(word: str) -> bool:
-    """Whether a name keyword leaves the task open to COVID-19 framing."""
+    """Whether a name keyword leaves the task open to COVID-19 framing: a frameable word, or
+    one whose topics are all frameable or epidemic work itself ('口岸防控')."""
     scheme = _scheme()
     return word in scheme.frameable_words or all(
-        topic in scheme.frameable_topics for _domain, topic, _w in scheme.entries[word])
+        topic in scheme.frameable_topics or topic == "epidemic"
+        for _domain, topic, _w in scheme.entries[word])
 
 
-def code_domain(name: str, context: str) -> DomainCode:
-    """Code the task named `name` (a 专班 name or task) found in `context` (its sentences)."""
+def code_domain(name: str, context: str, setting: str = "") -> DomainCode:
+    """Code the task named `name` (a 专班 name or task) found in `context` (its sentences);
+    `setting` (the article's title and lede) frames the task when the name does not say
+    (the sub-专班 of an epidemic headquarters). COVID-19 framing comes before the decision
+    rules, so that transport of emergency supplies in the epidemic is epidemic work."""
     scheme = _scheme()
     name_words = keywords_in(name)
-    for rule in scheme.rules:
-        hit = rule.name_any.search(name)
-        if hit and not (rule.unless_any and rule.unless_any.search(name)):
-            return DomainCode(rule.domain, rule.topic, (hit.group(),))
-    covid = scheme.covid.search(context)
-    name_domain, name_topic, name_score = _best(_score(name_words, scheme.name_weight))
+    covid = scheme.covid.search(context) or scheme.covid.search(setting)
     if covid and all(_frameable(word) for word in name_words):
         return DomainCode("edu_sci_culture_health", "epidemic", (*name_words, covid.group()))
+    for rule in scheme.rules:
+        hit = rule.decides(name, f"{context}\n{setting}")
+        if hit:
+            return DomainCode(rule.domain, rule.topic, (hit.group(),))
+    name_domain, name_topic, name_score = _best(_score(name_words, scheme.name_weight))
     if name_score >= scheme.name_decides_at * scheme.name_weight:
         return DomainCode(name_domain, name_topic, tuple(name_words))
     context_words = keywords_in(context)
     scores = _score(name_words, scheme.name_weight)
     for key, points in _score(context_words, scheme.context_weight).items():
         scores[key] += points
+    if not scores:
+        context_words = keywords_in(setting)
+        scores = _score(context_words, scheme.context_weight)
     domain, topic, _ = _best(scores)
     return DomainCode(domain, topic, tuple(dict.fromkeys(name_words + context_words)))

@@ -14,6 +14,11 @@ _BODY = re.compile(f"专班|领导小组|指挥部|工作组|小组|委员会|(?
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 _X_END = re.compile(r"[；;。\n]|[，,](?=[^，,。；;\n]{0,8}(?:组长|召集人|成员|组员|主任|负责人))")
 _MAX_X = 40
+# the speaker of a speech saying "由我任组长"
+_SELF = ("我", "本人")
+_LINK = re.compile("担任|兼任|出任|任")
+# a head named without a title ("由杜海军同志担任组长"), whose titles the text gives elsewhere
+_BARE_NAME = re.compile(f"[{CJK}·]{{2,5}}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class _Patterns:
     not_head: re.Pattern[str]
     linking: re.Pattern[str]
     heading: re.Pattern[str]
+    respective: re.Pattern[str]
     titles: re.Pattern[str]
     rank_of: dict[str, str]
     order: list[str]
@@ -51,7 +57,11 @@ def _patterns() -> _Patterns:
             f"(?:由|以|请)?([^，,。；;、：:]{{1,24}}?)(?:亲自)?(?:{alternation(book['heading_verbs'])})"
             "(?!召开|召集|组织|主持|开展|研究)"
         ),
-        titles=re.compile(alternation(rank_of)),
+        respective=re.compile(
+            f"分别由([^。；;]{{2,160}}?)(?:{linking})(?:{alternation(book['head_designations'])})"
+        ),
+        # 常委 is a title, 常委会 (a standing committee) is not
+        titles=re.compile(f"(?:{alternation(rank_of)})(?![会制])"),
         rank_of=rank_of,
         order=list(book["rank_order"]),
     )
@@ -67,8 +77,24 @@ def rank_of_person(text: str) -> tuple[str, tuple[str, ...]]:
     return p.rank_of[best], titles
 
 
-def code_leader(body: str, start: int, end: int) -> LeaderCode:
-    """Rank of the first-named head of a 专班 in body[start:end] (its sentences)."""
+def respective_head(body: str, start: int, end: int, index: int, size: int) -> LeaderCode:
+    """Rank of the head of the index-th of `size` listed 专班 from a sentence in body[start:end]
+    giving one head each ('分别由县长甲，常务副县长乙，副县长丙任组长'); unknown when the
+    heads there do not pair one-to-one with the list."""
+    match = _patterns().respective.search(body, start, end)
+    if match is None:
+        return LeaderCode("unknown")
+    for separator in "，,、":
+        people = match.group(1).split(separator)
+        if len(people) == size:
+            rank, titles = rank_of_person(people[index])
+            return LeaderCode(rank, titles, _sentence(body, match.start()))
+    return LeaderCode("unknown")
+
+
+def code_leader(body: str, start: int, end: int, speaker: str = "") -> LeaderCode:
+    """Rank of the first-named head of a 专班 in body[start:end] (its sentences); `speaker` is
+    the title of the person giving the speech the text is, for a head named as 我."""
     p = _patterns()
     text = body[start:end]
     blocked = [m.span() for m in p.not_head.finditer(text)]
@@ -80,7 +106,11 @@ def code_leader(body: str, start: int, end: int) -> LeaderCode:
         person = _person(text, match, p)
         if person is None:
             continue
+        if person.strip() in _SELF:
+            person = speaker
         rank, titles = rank_of_person(person)
+        if rank == "unknown":
+            rank, titles = rank_of_person(_titles_of_name(body, person))
         if rank != "unknown":
             return LeaderCode(rank, titles, _sentence(text, match.start()))
     for match in p.heading.finditer(text):
@@ -98,6 +128,9 @@ def _person(text: str, match: re.Match[str], p: _Patterns) -> str | None:
     before = text[max(0, match.start() - _MAX_X):match.start()]
     clauses = _CLAUSE.split(before)
     clause = clauses[-1].rstrip("“\"'「『")
+    if clause.endswith("、") and match.group().startswith("专班") \
+            and rank_of_person(clause)[0] != "unknown":
+        return clause  # "市委副书记、专班组长某某": the titles come first
     linked = p.linking.search(clause)
     if linked:
         head = clause[:linked.start()]
@@ -114,15 +147,32 @@ def _person(text: str, match: re.Match[str], p: _Patterns) -> str | None:
     stop = _X_END.search(after)
     person = after[:stop.start()] if stop else after
     if person.startswith("由"):
-        person = re.split("担任|兼任|出任|任", person[1:], maxsplit=1)[0]
+        links = list(_LINK.finditer(person))
+        person = person[1:links[-1].start()] if links else person[1:]
     return person
+
+
+def _titles_of_name(body: str, person: str) -> str:
+    """The words before a bare name where the text gives it with titles ('县委书记杜海军'
+    for '杜海军同志'); '' when person is not a bare name or no titles are found."""
+    name = person.strip().removesuffix("同志")
+    if not _BARE_NAME.fullmatch(name):
+        return ""
+    for match in re.finditer(re.escape(name), body):
+        head = _CLAUSE.split(body[max(0, match.start() - _MAX_X):match.start()])[-1]
+        if rank_of_person(head)[0] != "unknown":
+            return head
+    return ""
 
 
 def _belongs_to_zhuanban(text: str, start: int, end: int) -> bool:
     """Whether a designation at text[start:end] is of a 专班, not of a leading group,
-    headquarters or working group named nearer to it."""
+    headquarters or working group named nearer to it. A body followed by a title is the
+    organ of the person named ('由市城市管理委员会主任某某任组长'), not another body."""
+    p = _patterns()
     sentence_start = max(text.rfind(mark, 0, start) for mark in "。！？!?\n") + 1
-    before = list(_BODY.finditer(text, sentence_start, start))
+    before = [m for m in _BODY.finditer(text, sentence_start, start)
+              if not p.titles.match(text, m.end())]
     if before:
         return before[-1].group() == "专班"
     sentence_end = min((i for i in (text.find(mark, end) for mark in "。！？!?\n") if i >= 0),

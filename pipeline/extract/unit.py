@@ -15,13 +15,21 @@ _DATE_OPENER = re.compile(
     r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?(?:上午|下午|晚上|晚|早上)?|^\d{4}年(?:初|底|以来)?"
 )
 _MAX_SUBJECT = 30
+# an institution read from a clause's start has a name of its own ("南昌大学", not "中小学")
+_MIN_INSTITUTION = 4
 _SIGNATURE_LINES = 4
 _CLAUSES = re.compile(r"[，,：:；;（）()]")
 # words that cannot sit in an organisation's name read from a clause's start
 _NOT_SUBJECT = re.compile("[对向把被将从给让的了是在要各其如当再也这那些需又、，,]|决定|研究|召开|"
                           "进行|开展|推进|工作|明确|相关|有关")
-# clauses naming a head (由市发改委主任任组长) say nothing about who set the 专班 up
-_HEAD_CLAUSE = re.compile("组长|召集人|专班长|担任|牵头负责|挂帅|[由以][^，,]{1,20}任")
+# clauses naming a head (由市发改委主任任组长) or a duty (负责指挥部日常运转) say nothing about
+# who set the 专班 up; nor, in the sentence before, does one naming who carries a task out
+# (由市住建局共同推进)
+_HEAD_CLAUSE = re.compile(
+    "组长|召集人|专班长|担任|牵头负责|挂帅|[由以][^，,]{1,20}任|^(?:负责|承担)"
+)
+# how far before an organ word its full name may begin ("荆州市……疫情防控指挥部")
+_MAX_ORGAN_NAME = 30
 
 
 @dataclass(frozen=True)
@@ -48,14 +56,17 @@ class _Patterns:
     bare_exceptions: tuple[str, ...]
     openers: re.Pattern[str]
     cuts: re.Pattern[str]
+    long_cuts: re.Pattern[str]
     institution_end: re.Pattern[str]
     person_title: re.Pattern[str]
     office_of: dict[str, str]
     company: re.Pattern[str]
+    founding: re.Pattern[str]
     public_company: re.Pattern[str]
     branch: re.Pattern[str]
     organ_self: re.Pattern[str]
     township: re.Pattern[str]
+    speaker_self: re.Pattern[str]
     sub_county_end: re.Pattern[str]
 
 
@@ -81,6 +92,8 @@ def _patterns() -> _Patterns:
         bare_exceptions=tuple(unit["bare_prefix_exceptions"]),
         openers=re.compile(f"^(?:{alternation(unit['subject_openers'])})[，,、]?"),
         cuts=re.compile(alternation(unit["subject_cuts"] + detect["founding_verbs"])),
+        long_cuts=re.compile(alternation(
+            w for w in unit["subject_cuts"] + detect["founding_verbs"] if len(w) > 1)),
         institution_end=re.compile(alternation(unit["standalone_organs"])),
         person_title=re.compile(
             f"(?:{alternation(t for ts in book['leader']['titles'].values() for t in ts)})"
@@ -88,12 +101,14 @@ def _patterns() -> _Patterns:
         ),
         office_of=dict(unit["office_of"]),
         company=re.compile(alternation(detect["company_markers"])),
+        founding=re.compile(alternation(detect["founding_verbs"])),
         public_company=re.compile(alternation(detect["public_company_markers"])),
         branch=re.compile(f"([{CJK}]{{2,3}})(?:{alternation(unit['branch_suffixes'])})$"),
         organ_self=re.compile(
             f"^(?:{alternation(unit['organ_self_reference'])})(?![部托办属内外])"
         ),
         township=re.compile(f"^(?:{unit['township_pattern']})"),
+        speaker_self=re.compile(f"^(?:{alternation(unit['speaker_self_reference'])})"),
         sub_county_end=re.compile(f"^(?:{unit['township_pattern']})$"),
     )
 
@@ -164,18 +179,22 @@ def subject_unit(clause: str) -> str:
             break
         text = text[match.end():].lstrip("，,、 ")
     text = text[:_MAX_SUBJECT]
-    for pattern in (p.cuts, p.person_title):
-        cut = pattern.search(text)
-        if cut:
-            text = text[:cut.start()]
+    title = p.person_title.search(text)
+    whole = text[:title.start()] if title else text
+    cut = p.cuts.search(whole)
+    text = whole[:cut.start()] if cut else whole
     unit, _rest = split_unit_prefix(text)
+    # a one-character cut word may sit inside an organ's name (经 of 市数字经济局)
+    full, _rest = split_unit_prefix(whole)
+    if len(full) > len(unit) and not p.long_cuts.search(full):
+        unit = full
     if unit:
         return unit
     organs = list(p.institution_end.finditer(text))
     if not organs:
         return ""
     candidate = text[:organs[-1].end()]
-    if len(candidate) < 3 or _NOT_SUBJECT.search(candidate):
+    if len(candidate) < _MIN_INSTITUTION or _NOT_SUBJECT.search(candidate):
         return ""
     return candidate
 
@@ -226,6 +245,15 @@ def is_private_company(unit: str) -> bool:
     return bool(p.company.search(unit)) and not p.public_company.search(unit)
 
 
+def founded_by_company(clause: str) -> bool:
+    """Whether a clause reports a company setting a 专班 up ('某车企成立……'): a company word
+    before the founding verb, with no sign of public ownership."""
+    p = _patterns()
+    founding = p.founding.search(clause)
+    head = clause[:founding.start()] if founding else ""
+    return bool(p.company.search(head)) and not p.public_company.search(clause)
+
+
 def context_unit(doc: Document) -> Unit:
     """The article's place as a fallback unit: the most specific place of the title's first
     chain of places, else of the lede, else of the outlet's name."""
@@ -239,10 +267,34 @@ def context_unit(doc: Document) -> Unit:
     return Unit(division.name, division, doc.title, from_context=True)
 
 
+def _full_organ_name(organ: str, doc: Document) -> str:
+    """The article's full name of an organ written bare ('指挥部' → '荆州市新冠肺炎疫情防控
+    指挥部'): the first name ending in it that begins with a place; organ itself when none."""
+    gazetteer = load_gazetteer()
+    for match in re.finditer(f"[{CJK}]{{2,{_MAX_ORGAN_NAME}}}?{re.escape(organ)}", doc.body):
+        places = gazetteer.find_all(match.group())
+        if places and places[0].end < match.end() - match.start() - len(organ) + 1:
+            return match.group()[places[0].start:]
+    return organ
+
+
+def _division_in_context(name: str, doc: Document) -> Division | None:
+    """The division of a unit whose place name is ambiguous (白云区 of 广州 or 贵阳), read as
+    the one inside a place the article names."""
+    gazetteer = load_gazetteer()
+    for place in doc.context_places:
+        chain = gazetteer.find_all(place.division.name + name)
+        if len(chain) > 1 and gazetteer.is_within(chain[-1].division, place.division):
+            return chain[-1].division
+    return None
+
+
 def make_unit(raw: str, doc: Document, evidence: str) -> Unit:
     """A Unit from a raw organisation string read from the article."""
     name = normalize_unit(raw, doc)
-    division = unit_division(name)
+    if _patterns().institution_end.fullmatch(name):
+        name = _full_organ_name(name, doc)
+    division = unit_division(name) or _division_in_context(name, doc)
     if division is None and name:
         context = context_unit(doc)
         if context.division is not None and _patterns().sub_county_end.match(name):
@@ -255,24 +307,30 @@ def make_unit(raw: str, doc: Document, evidence: str) -> Unit:
 
 def establishing_unit(doc: Document, start: int, hint: str) -> Unit:
     """The organisation that set up the 专班 mentioned at body offset start: the one written
-    in front of its name, else the subject of its clause, of the clauses before it in the
-    sentence, of the sentence before, of the title, else the article's place."""
+    in front of its name, else the subject of its clause; a level word in front of the name
+    ('市' of 市稳就业工作专班) read as the article's place of that level; else the subject of
+    the clauses before it in the sentence, of the sentence before, of the title, else the
+    article's place. A place alone in front of the name ('成立日喀则市定日……专班') says where
+    the task is: an organ above it that is the sentence's subject ('市委、市政府研究决定')
+    set the 专班 up."""
     sentence = doc.sentence_at(start)
+    earlier = _earlier_clauses(doc, start, sentence)
     if hint and not is_weak_unit(hint):
-        return make_unit(hint, doc, sentence.text)
+        unit = make_unit(hint, doc, sentence.text)
+        if unit.division is not None and _is_place(unit):
+            subject = _sentence_subject(doc, earlier)
+            if subject is not None and subject.division is not None \
+                    and subject.division != unit.division \
+                    and load_gazetteer().is_within(unit.division, subject.division):
+                return subject
+        return unit
     weak = hint
-    clause_start = doc.clause_start(start)
-    earlier = [(doc.body[clause_start:start], sentence.text)]
-    earlier += [(clause, sentence.text)
-                for clause in reversed(_CLAUSES.split(doc.body[sentence.start:clause_start]))]
-    previous = _previous_sentence(doc, sentence)
-    earlier += [(clause, previous) for clause in _CLAUSES.split(previous)[:2]]
-    earlier.append((doc.title, doc.title))
     issuer = notice_issuer(doc)
     for i, (clause, evidence) in enumerate(earlier):
-        if i and _HEAD_CLAUSE.search(clause):
+        if i and (_HEAD_CLAUSE.search(clause)
+                  or (evidence != sentence.text and clause.startswith("由"))):
             continue
-        raw = subject_unit(clause)
+        raw = _speaker_organ(doc, clause) or subject_unit(clause)
         if raw and not is_weak_unit(raw):
             unit = make_unit(raw, doc, evidence)
             if unit.division is None and issuer:
@@ -281,6 +339,10 @@ def establishing_unit(doc: Document, start: int, hint: str) -> Unit:
         weak = weak or raw
         if i == 0 and issuer:
             return make_unit(issuer, doc, issuer)
+        if i == 0 and hint:
+            unit = make_unit(hint, doc, sentence.text)
+            if not is_weak_unit(unit.name):
+                return unit
     if weak:
         unit = make_unit(weak, doc, sentence.text)
         if not is_weak_unit(unit.name):
@@ -289,6 +351,49 @@ def establishing_unit(doc: Document, start: int, hint: str) -> Unit:
     if context.name or not weak:
         return context
     return Unit("", None, sentence.text, level_hint=weak, from_context=True)
+
+
+def _speaker_organ(doc: Document, clause: str) -> str:
+    """The organ of a speech's speaker ('民政部' of '民政部部长某某') when the clause begins
+    with the organ speaking of itself ('部里成立了……')."""
+    p = _patterns()
+    if not doc.speaker or not p.speaker_self.match(clause.strip(" ，,")):
+        return ""
+    title = p.person_title.search(doc.speaker)
+    return doc.speaker[:title.start()] if title else ""
+
+
+def _earlier_clauses(doc: Document, start: int, sentence: Sentence) -> list[tuple[str, str]]:
+    """(clause, evidence) pairs where the founder of the 专班 at start may be named: its own
+    clause, the clauses before it in its sentence, the first two of the sentence before, and
+    the title."""
+    clause_start = doc.clause_start(start)
+    earlier = [(doc.body[clause_start:start], sentence.text)]
+    earlier += [(clause, sentence.text)
+                for clause in reversed(_CLAUSES.split(doc.body[sentence.start:clause_start]))]
+    previous = _previous_sentence(doc, sentence)
+    earlier += [(clause, previous) for clause in _CLAUSES.split(previous)[:2]]
+    earlier.append((doc.title, doc.title))
+    return earlier
+
+
+def _sentence_subject(doc: Document, earlier: list[tuple[str, str]]) -> Unit | None:
+    """The first organ heading a clause of the mention's own sentence."""
+    sentence = earlier[0][1]
+    for clause, evidence in earlier:
+        if evidence != sentence:
+            break
+        raw = subject_unit(clause)
+        if raw and not is_weak_unit(raw):
+            return make_unit(raw, doc, evidence)
+    return None
+
+
+def _is_place(unit: Unit) -> bool:
+    """Whether a unit is a place only, with no organ ('日喀则市定日')."""
+    division = unit.division
+    return division is not None and unit.name.endswith(
+        tuple(name for name in (division.name, division.short_name) if name))
 
 
 def notice_issuer(doc: Document) -> str:

@@ -1,0 +1,227 @@
+"""Tests for the coder's rules on spurious, split and missed mentions, heads, places, domains
+and dates, each on hand-written sentences."""
+
+import pytest
+
+from pipeline.extract import extract_article
+from pipeline.extract.detect import find_candidates
+from pipeline.extract.document import Document, outlet_places, strip_trailer
+from pipeline.extract.domain import code_domain
+from pipeline.extract.leader import code_leader
+
+
+def _article(text: str, title: str = "", **extra: str) -> dict:
+    return {"id": "t", "title": title, "text": text, "published": "2022-06-15", **extra}
+
+
+def _names(text: str, title: str = "") -> list[str]:
+    return [c.name for c in find_candidates(Document.from_article(_article(text, title)))]
+
+
+def _coded(text: str, title: str = "", **extra: str) -> list[dict]:
+    return [m.as_row() for m in extract_article(_article(text, title, **extra))]
+
+
+def _rank(text: str) -> str:
+    return code_leader(text, 0, len(text)).rank
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a head or members of a 专班 named before, not a new 专班
+        ("会议由常务副县长、专班组长陈某主持。", []),
+        ("县发改局、县交通局等专班成员单位参加会议。", []),
+        # prepositions and verbs before 专班 end a name
+        ("李某在专班例会上作了部署。", []),
+        ("王某对专班下一步工作提出要求。", []),
+        ("记者从市稳就业工作专班获悉，全市新增岗位三千个。", ["稳就业工作专班"]),
+        ("年内确保专班高效运转。", []),
+        # 设 alone founds a 专班, but not inside 建设
+        ("杭州设数字贸易专班推进跨境电商。", ["数字贸易专班"]),
+        ("县里成立城区道路建设专班。", ["城区道路建设专班"]),
+        # a count with a kind between it and 专班, and a kind alone
+        ("市政府组建文旅、体育、会展三个产业发展专班。", ["文旅专班", "体育专班", "会展专班"]),
+        ("省里组建海洋经济三个工作专班。", []),
+        ("县里组建七大攻坚专班。", []),
+        ("其余两个专班由市商务局牵头。", []),
+        # one name keeps its 及 when the list before it is of whole 专班
+        ("成立碳达峰专班、能源及化工产业链专班。", ["碳达峰专班", "能源及化工产业链专班"]),
+        ("二、港口及物流工作专班：组长为副市长。", ["港口及物流工作专班"]),
+        # classes and trips listed before a bare 专班
+        ("旅行社推出海岛、山地旅游专班。", []),
+        ("暑期少儿游泳专班下周开课。", []),
+        # slogans and plurals
+        ("坚持一个园区、一名领导、一个专班。", []),
+        ("推行一户一策一专班。", []),
+        ("坚持专班推进、清单管理。", []),
+        ("统筹协调各专班工作。", []),
+        ("三是各乡镇专班要在月底前组建到位。", []),
+        # a 工作专班 is never a class or a trip, even beside 高铁
+        ("一、高铁枢纽建设工作专班：组长由市长担任。", ["高铁枢纽建设工作专班"]),
+        # a place with 市 before 长江 is not a 市长
+        ("芜湖市长江岸线整治工作专班召开会议。", ["长江岸线整治工作专班"]),
+    ],
+)
+def test_detection_rules(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+def test_an_alias_and_its_variants_are_the_full_task() -> None:
+    doc = Document.from_article(_article(
+        "县里成立城乡供水一体化工作专班（以下简称“供水专班”）。原供水专班成员调整如下。"))
+    assert {c.task for c in find_candidates(doc)} == {"城乡供水一体化"}
+
+
+def test_a_later_mention_of_a_lists_kind_is_dropped() -> None:
+    text = "区里组建用地、用能2个要素保障专班。要素保障专班每周调度一次。"
+    assert _names(text) == ["用地专班", "用能专班"]
+
+
+def test_a_short_and_a_full_name_of_one_task_force_give_one_row() -> None:
+    rows = _coded("海宁市人民政府近日成立潮城港口综合服务工作专班，由副市长任组长。",
+                  title="海宁成立港口综合服务工作专班")
+    assert [row["name"] for row in rows] == ["潮城港口综合服务工作专班"]
+
+
+def test_a_headline_abbreviation_folds_into_the_full_name() -> None:
+    rows = _coded("海宁市卫健委组建流行病学调查工作专班，专班负责人为疾控中心科长周某。",
+                  title="海宁市流调专班日夜追踪")
+    assert [(row["name"], row["leader_rank"]) for row in rows] == [
+        ("流行病学调查工作专班", "non_leader")]
+
+
+def test_a_kind_inside_several_names_is_dropped() -> None:
+    text = "市里成立光伏产业链工作专班、锂电产业链工作专班。产业链工作专班实行周调度。"
+    assert sorted(row["name"] for row in _coded(text)) == ["光伏产业链工作专班",
+                                                         "锂电产业链工作专班"]
+
+
+def test_a_company_setting_up_a_task_force_gives_no_row() -> None:
+    assert _coded("近日，一家民营药企在集团研究院内部成立新药攻关专班。",
+                  title="某药企成立新药攻关专班") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rank"),
+    [
+        ("常务副市长、专班组长陈某主持会议。", "deputy_in_charge"),
+        ("镇党委副书记、镇长、专班组长刘某出席。", "principal"),
+        ("专班由市城市管理委员会主任钟某任组长。", "dept_head"),
+        ("专班组长由委副主任郑某同志担任，各司局为成员。", "dept_deputy"),
+        ("专班负责人由常委会法工委一级调研员陆某担任。", "non_leader"),
+        ("专班负责人、市农业农村局渔政处副处长程某说。", "non_leader"),
+        ("专班长由县公安局刑侦大队一级警长覃某担任。", "non_leader"),
+        ("县委书记王某出席。会议决定成立招商工作专班，由王某同志担任专班组长。", "principal"),
+    ],
+)
+def test_head_rules(text: str, rank: str) -> None:
+    assert _rank(text) == rank
+
+
+def test_each_listed_task_force_takes_its_own_head() -> None:
+    rows = _coded("县里成立招商、项目、要素3个工作专班，分别由县委副书记、县长甲，"
+                  "县委常委、常务副县长乙，副县长丙任组长。", title="开化县组建三个工作专班")
+    assert {row["name"]: row["leader_rank"] for row in rows} == {
+        "招商工作专班": "principal", "项目工作专班": "deputy_in_charge",
+        "要素工作专班": "deputy_in_charge"}
+
+
+def test_list_written_out_in_full_pairs_heads_in_order() -> None:
+    rows = _coded("省卫健厅组建院感防控专班、医疗救治专班，分别由厅长甲、副厅长乙任组长。")
+    assert {row["name"]: row["leader_rank"] for row in rows} == {
+        "院感防控专班": "dept_head", "医疗救治专班": "dept_deputy"}
+
+
+def test_a_speaker_naming_himself_head_is_ranked_by_his_title() -> None:
+    rows = _coded("（2021年5月10日）\n同志们：\n市委、市政府决定成立湖州市招商引资工作专班，"
+                  "由我任组长。", title="在全市招商大会上的讲话", url="")
+    doc = Document.from_article(_article("市长 张某\n（2021年5月10日）", "在全市大会上的讲话"))
+    assert doc.speaker == "市长张某"
+    assert rows[0]["leader_rank"] == "unknown"  # no byline: the speaker is not known
+    rows = _coded("市长 张某\n（2021年5月10日）\n同志们：\n市委、市政府决定成立湖州市招商引资"
+                  "工作专班，由我任组长。", title="在全市招商大会上的讲话")
+    assert (rows[0]["leader_rank"], rows[0]["founded"]) == ("principal", "2021-05-10")
+
+
+def test_a_ministry_speaking_of_itself_in_a_speech_is_national() -> None:
+    row, = _coded("民政部部长 顾某\n（2024年3月2日）\n同志们：\n部里成立了社区养老改革工作专班，"
+                  "由副部长任组长。", title="在全国社区养老工作会议上的讲话")
+    assert (row["unit"], row["level"], row["province"]) == ("民政部", "national", "")
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        # the officials of a county-level city are 市长 too
+        ("3月2日，昆山市召开会议，市委副书记、市长、专班组长某某讲话。", "昆山召开港口工作专班会议",
+         ("county", "苏州市", "昆山市")),
+        # a city organ with no place of its own, in the city's paper
+        ("来源：常州日报\n市环保局成立督察整改工作专班，局长任组长。", "市环保局成立督察整改专班",
+         ("prefecture", "常州市", "")),
+        # a place alone in front of the name says where the task is, the subject set it up
+        ("市委、市政府研究决定，成立台州市玉环地震灾后重建工作专班。", "",
+         ("prefecture", "台州市", "")),
+        # a district name two cities share, read in the article's city
+        ("来源：贵阳日报\n白云区危房改造工作专班今年推动两个项目复工，专班长、副区长罗某介绍。",
+         "白云区危房改造工作专班推动项目复工", ("county", "贵阳市", "白云区")),
+    ],
+)
+def test_place_rules(text: str, title: str, expected: tuple[str, str, str]) -> None:
+    row, = _coded(text, title)
+    assert (row["level"], row["prefecture"], row["county"]) == expected
+
+
+def test_a_bare_headquarters_takes_its_full_name_from_the_article() -> None:
+    rows = _coded("1月26日，嘉兴市疫情防控指挥部召开会议，决定在指挥部下设工作专班：\n"
+                  "1.综合协调专班。负责指挥部日常运转。\n2.物资保障专班。负责防护物资调拨。",
+                  title="嘉兴市疫情防控指挥部下设工作专班")
+    assert {(row["unit"], row["level"], row["domain"]) for row in rows} == {
+        ("嘉兴市疫情防控指挥部", "prefecture", "edu_sci_culture_health")}
+
+
+def test_outlet_places_skip_national_papers() -> None:
+    places = outlet_places("来源：光明日报 湖州日报 新华日报 内蒙古日报")
+    assert [p.division.name for p in places] == ["湖州市", "内蒙古自治区"]
+
+
+@pytest.mark.parametrize(
+    ("name", "context", "setting", "domain", "topic"),
+    [
+        ("生活物资保供", "市商务委成立生活物资保供工作专班。", "本市疫情持续，全市分区封控。",
+         "edu_sci_culture_health", "epidemic"),
+        ("应急物资运输保障", "为保障新冠肺炎疫情防控物资运输，成立专班。", "",
+         "edu_sci_culture_health", "epidemic"),
+        ("桥梁修复", "指挥部下设桥梁修复专班。", "洪灾过后，县里成立灾后重建指挥部。",
+         "society_livelihood", "post_disaster_reconstruction"),
+        ("综合协调", "1.综合协调专班。", "区机构改革工作专班下设三个小专班",
+         "politics_admin", "institutional_reform"),
+        ("民宿规范发展", "镇里成立民宿规范发展专班。", "", "edu_sci_culture_health",
+         "culture_tourism"),
+    ],
+)
+def test_domain_rules(name: str, context: str, setting: str, domain: str, topic: str) -> None:
+    coded = code_domain(name, context, setting)
+    assert (coded.domain, coded.topic) == (domain, topic)
+
+
+@pytest.mark.parametrize(
+    ("text", "founded"),
+    [
+        ("县里成立河道保洁工作专班（以下简称专班）于2019年5月由县河长办设立。", "2019-05"),
+        ("今年县政府成立了河道保洁工作专班。", "2022-06-15"),
+        ("2022-06-14 08:30 来源：县融媒体中心\n县河道保洁工作专班成立以来成效明显。", "2022-06-15"),
+    ],
+)
+def test_date_rules(text: str, founded: str) -> None:
+    assert _coded(text)[0]["founded"] == founded
+
+
+def test_a_header_marker_does_not_cut_the_text() -> None:
+    text = "发布时间：2024-01-19 【打印】\n" + "正文第一句。" * 3 + "\n相关新闻\n链接"
+    assert strip_trailer(text) == text[:text.index("相关新闻")]
+
+
+def test_a_line_repeating_the_title_is_headline() -> None:
+    doc = Document.from_article(_article("区流调专班连轴转\n正文。", "区流调专班连轴转"))
+    assert doc.in_headline(doc.title_end + 2) and not doc.in_headline(len(doc.body) - 1)
