@@ -256,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             results.append(result)
     report = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": "python benchmarks/run_benchmark.py " + " ".join(argv or sys.argv[1:]),
+        "command": "python benchmarks/run_benchmark.py --sizes "
+                   + " ".join(str(size) for size in args.sizes) + f" --cores {args.cores}",
         "corpus": "SIMULATED demo corpora (pipeline.demo), archived as WARC shards of "
                   f"{PAGES_PER_SHARD} pages; per-page costs timed on the first "
                   f"{TIMED_PAGES_CAP:,} pages of each corpus at most",
