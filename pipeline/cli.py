@@ -321,6 +321,20 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _window_options(p: argparse.ArgumentParser) -> None:
+    """--start/--end: the founding-date window (default: the paper's)."""
+    p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1),
+                   help="first founding date counted (default: 2018-01-01)")
+    p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31),
+                   help="last founding date counted (default: 2021-08-31)")
+
+
+def _published_option(p: argparse.ArgumentParser) -> None:
+    """--published: the paper's figures as data."""
+    p.add_argument("--published", type=Path, default=None,
+                   help="published targets YAML (default: data/reference/published.yaml)")
+
+
 def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser], None]]]:
     def demo_corpus(p: argparse.ArgumentParser) -> None:
         p.add_argument("out_dir", type=Path, help="folder for pages/, manifest.jsonl, truth/")
@@ -368,8 +382,7 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
                        help="CASES.csv (the contract columns) or mentions.parquet (all columns)")
 
     def check_published(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--published", type=Path, default=None,
-                       help="published targets YAML (default: data/reference/published.yaml)")
+        _published_option(p)
 
     def near_duplicates(p: argparse.ArgumentParser) -> None:
         p.add_argument("articles", type=Path, nargs="+", help="articles.parquet file(s) from parse")
@@ -393,17 +406,13 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("cases", type=Path, help="cases.csv from resolve")
         p.add_argument("--tables", type=Path, required=True, help="folder for the tables")
         p.add_argument("--figures", type=Path, required=True, help="folder for PNG/SVG charts")
-        p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1),
-                       help="first founding date counted (default: 2018-01-01)")
-        p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31),
-                       help="last founding date counted (default: 2021-08-31)")
+        _window_options(p)
         p.add_argument("--simulated", action="store_true",
                        help="label every table and chart as made from simulated data")
         p.add_argument("--articles", type=Path, nargs="*", default=[],
                        help="articles.parquet file(s): if they hold simulated pages, the "
                             "output is labelled as simulated")
-        p.add_argument("--published", type=Path, default=None,
-                       help="published targets YAML (default: data/reference/published.yaml)")
+        _published_option(p)
 
     def recovery(p: argparse.ArgumentParser) -> None:
         p.add_argument("cases", type=Path, help="cases.csv from resolve")
@@ -448,8 +457,7 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
                             "link_rot/, sensitivity/, each with summary.json): adds their "
                             "sections; one without output there is shown as not run")
         p.add_argument("--simulated", action="store_true", help="label the report as simulated")
-        p.add_argument("--published", type=Path, default=None,
-                       help="published targets YAML (default: data/reference/published.yaml)")
+        _published_option(p)
         p.add_argument("--html", type=Path, required=True, help="HTML report to write")
         p.add_argument("--md", type=Path, required=True, help="Markdown report to write")
 
@@ -491,12 +499,8 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
         p.add_argument("--draws", type=int, default=1000,
                        help="bootstrap draws for the 95%% intervals (default: 1000)")
         p.add_argument("--seed", type=int, default=20220501, help="bootstrap seed")
-        p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1),
-                       help="first founding date counted (default: 2018-01-01)")
-        p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31),
-                       help="last founding date counted (default: 2021-08-31)")
-        p.add_argument("--published", type=Path, default=None,
-                       help="published targets YAML (default: data/reference/published.yaml)")
+        _window_options(p)
+        _published_option(p)
         p.add_argument("--simulated", action="store_true",
                        help="label every chart as made from simulated data")
 
@@ -527,15 +531,11 @@ def _subparsers() -> dict[str, tuple[Handler, Callable[[argparse.ArgumentParser]
 
     def sensitivity(p: argparse.ArgumentParser) -> None:
         p.add_argument("--cases", type=Path, required=True, help="cases.csv from resolve")
-        p.add_argument("--published", type=Path, default=None,
-                       help="published targets YAML (default: data/reference/published.yaml)")
+        _published_option(p)
         p.add_argument("-o", "--out-dir", type=Path, required=True,
                        help="folder for sensitivity.csv, sensitivity_fit.csv, year_series.csv, "
                             "summary.json and charts")
-        p.add_argument("--start", type=_iso_date, default=date(2018, 1, 1),
-                       help="first founding date of the window (default: 2018-01-01)")
-        p.add_argument("--end", type=_iso_date, default=date(2021, 8, 31),
-                       help="last founding date of the window (default: 2021-08-31)")
+        _window_options(p)
         p.add_argument("--simulated", action="store_true",
                        help="label every chart as made from simulated data")
 
