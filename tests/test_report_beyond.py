@@ -215,7 +215,7 @@ def test_sensitivity_small_multiples_fit_and_shares(run: Path, report) -> None:
 
 def test_series_past_the_window_is_marked(report) -> None:
     html, md = report
-    section = _section(md, "### Past the paper", "<a id=")
+    section = _section(md, "### Beyond the window of the paper", "<a id=")
     assert "1 dated case(s) were founded before the run's window and 2 after it" in section
     assert "| 2017 | outside | 1 | 0 | 1 | 0 | 0 | — |" in section
     assert "| 2021 | part: 01-01 – 08-31 | 2 | 1 | 0 | 1 | 0 | 240 |" in section
