@@ -167,3 +167,4 @@ def test_snakemake_report_is_self_contained_with_captions(demo_run: Path, tmp_pa
     html = out.read_text(encoding="utf-8")
     assert "SIMULATED" in html
     assert "founding year" in html and "policy domain" in html
+    assert "Coverage of the search" in html and "Beyond the paper" in html

@@ -9,7 +9,13 @@ rule adjust:
         gold=gold_inputs(),
         codebook=f"{REPO_DIR}/data/codebook.yaml",
     output:
-        summary=f"{BEYOND}/adjust/summary.json",
+        folder=report(
+            directory(f"{BEYOND}/adjust"),
+            patterns=["{chart}.png"],
+            caption="../report/adjust.rst",
+            category="Beyond the paper",
+            subcategory="Error-adjusted shares",
+        ),
     log:
         f"{PROCESSED}/logs/adjust.log",
     conda:
@@ -19,7 +25,7 @@ rule adjust:
         runtime=30,
     params:
         gold=GOLD,
-        out_dir=lambda wildcards, output: Path(output.summary).parent,
+        out_dir=lambda wildcards, output: output.folder,
         simulated=simulated_flag,
         start=config["window"]["start"],
         end=config["window"]["end"],
@@ -35,7 +41,13 @@ rule coverage:
         case_sources=CASE_SOURCES,
         evidence=coverage_evidence,
     output:
-        summary=f"{BEYOND}/coverage/summary.json",
+        folder=report(
+            directory(f"{BEYOND}/coverage"),
+            patterns=["{chart}.png"],
+            caption="../report/coverage.rst",
+            category="Beyond the paper",
+            subcategory="Coverage of the search",
+        ),
     log:
         f"{PROCESSED}/logs/coverage.log",
     conda:
@@ -44,7 +56,7 @@ rule coverage:
         mem_mb=2000,
         runtime=30,
     params:
-        out_dir=lambda wildcards, output: Path(output.summary).parent,
+        out_dir=lambda wildcards, output: output.folder,
         evidence=coverage_option,
         simulated=simulated_flag,
     shell:
@@ -57,7 +69,13 @@ rule link_rot:
         analysis=f"{TABLES}/summary.json",
         capture=link_rot_capture,
     output:
-        summary=f"{BEYOND}/link_rot/summary.json",
+        folder=report(
+            directory(f"{BEYOND}/link_rot"),
+            patterns=["{chart}.png"],
+            caption="../report/link_rot.rst",
+            category="Beyond the paper",
+            subcategory="Link rot",
+        ),
     log:
         f"{PROCESSED}/logs/link_rot.log",
     conda:
@@ -66,7 +84,7 @@ rule link_rot:
         mem_mb=2000,
         runtime=30,
     params:
-        out_dir=lambda wildcards, output: Path(output.summary).parent,
+        out_dir=lambda wildcards, output: output.folder,
         capture_dir=lambda wildcards, input: capture_folder(input.capture),
         hits=f"--hits {LIVE_DIR}/hits" if CORPUS == "live" else "",
         simulated=simulated_flag,
@@ -81,7 +99,13 @@ rule sensitivity:
         cases=CASES,
         published=f"{REPO_DIR}/data/reference/published.yaml",
     output:
-        summary=f"{BEYOND}/sensitivity/summary.json",
+        folder=report(
+            directory(f"{BEYOND}/sensitivity"),
+            patterns=["{chart}.png"],
+            caption="../report/sensitivity.rst",
+            category="Beyond the paper",
+            subcategory="Sensitivity",
+        ),
     log:
         f"{PROCESSED}/logs/sensitivity.log",
     conda:
@@ -90,7 +114,7 @@ rule sensitivity:
         mem_mb=2000,
         runtime=30,
     params:
-        out_dir=lambda wildcards, output: Path(output.summary).parent,
+        out_dir=lambda wildcards, output: output.folder,
         simulated=simulated_flag,
         start=config["window"]["start"],
         end=config["window"]["end"],

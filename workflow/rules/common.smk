@@ -174,7 +174,7 @@ def beyond_inputs(wildcards):
     names = ["coverage", "sensitivity"]
     names += ["adjust"] if gold_inputs() else []
     names += ["link_rot"] if CORPUS != "warc" else []
-    return [f"{BEYOND}/{name}/summary.json" for name in names]
+    return [f"{BEYOND}/{name}" for name in names]
 
 
 def simulated_flag(wildcards, input):

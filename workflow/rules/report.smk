@@ -142,7 +142,7 @@ rule report:
             f"--agreement {Path(input.agreement[0]).parent}" if input.agreement else ""
         ),
         beyond=lambda wildcards, input: (
-            f"--beyond {Path(input.beyond[0]).parent.parent}" if input.beyond else ""
+            f"--beyond {Path(input.beyond[0]).parent}" if input.beyond else ""
         ),
     shell:
         "zhuanban report --tables {params.tables} --figures {params.figures}"
