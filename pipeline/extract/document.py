@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.extract.codebook import alternation, load_codebook, word_regex
 from pipeline.extract.hosts import host_places
+from pipeline.extract.html_input import with_html_fields
 from pipeline.extract.leader import rank_of_person
 from pipeline.gazetteer import Division, PlaceMatch, load_gazetteer
 from pipeline.normalize import normalize_text
@@ -131,6 +132,7 @@ class Document:
     @classmethod
     def from_article(cls, article: Mapping[str, Any]) -> Document:
         """Build from a JSONL record (id) or an articles-table row (article_id)."""
+        article = with_html_fields(article)
         article_id = article.get("id") or article.get("article_id") or ""
         text = strip_trailer(normalize_text(_text(article.get("text"))))
         return cls(
