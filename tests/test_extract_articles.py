@@ -145,3 +145,33 @@ def test_a_codebook_with_an_unknown_code_is_refused(tmp_path: Path) -> None:
     path.write_text(yaml.safe_dump(book, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ValueError, match="economy"):
         load_codebook(path)
+
+
+def _coded_names(title: str, text: str) -> list[str]:
+    article = {"id": "h", "title": title, "text": text, "published": "2022-06-01"}
+    return sorted(mention.name for mention in extract_article(article))
+
+
+def test_a_headline_short_name_is_the_text_s_task_force() -> None:
+    # the headline abbreviates the one 专班 the text reports: one row, not two
+    text = "近日，某省市场监管局成立打击侵犯知识产权违法犯罪工作专班，由副局长任专班长。"
+    assert _coded_names("某省成立打假专班 守护品牌", text) == ["打击侵犯知识产权违法犯罪工作专班"]
+
+
+def test_a_repost_s_original_title_line_is_a_headline() -> None:
+    text = ("原标题：夜经济背后的“服务专班”\n"
+            "4月2日，某市成立夜间经济发展工作专班，由副市长任组长。")
+    assert _coded_names("某市夜经济火了", text) == ["夜间经济发展工作专班"]
+
+
+def test_a_headline_task_force_is_kept_when_the_text_reports_several() -> None:
+    text = "某县成立招商引资工作专班和项目建设工作专班。"
+    assert _coded_names("某县成立护航专班", text) == [
+        "护航专班", "招商引资工作专班", "项目建设工作专班"]
+
+
+def test_a_later_abbreviation_is_the_same_task_force() -> None:
+    # 棚改 abbreviates 棚户区改造; a later mention by it is not a second 专班
+    text = ("县政府成立棚户区改造工作专班，由副县长任组长。"
+            "棚改专班要在6月底前完成入户调查。")
+    assert _coded_names("", text) == ["棚户区改造工作专班"]

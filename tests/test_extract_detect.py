@@ -110,3 +110,82 @@ def test_title_mentions_are_found() -> None:
 def test_task_key() -> None:
     assert task_key("“稳就业”工作专班") == "稳就业"
     assert task_key("禁毒打零专班") == "禁毒打零"
+
+
+# --- generalisation rules (hand-written sentences) -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # time words and verbs in running text are not a name
+        "今年专班还将重点抓好园区配套设施建设。",
+        "“过去办事找关系，现在靠专班。”一位企业主说。",
+        "一位商户表示，希望专班继续帮助解决停车问题。",
+        "各街道须于月底前将整改台账报区专班办公室。",
+        "他是专班的一员，每天早出晚归。",
+        "您反映的问题已转交市住建局专班处理。",
+        # one 专班 per item: a way of working, not a task force
+        "对每个安置点实行“一点一专班”管理。",
+        "对逾期楼盘实行“一楼盘一专班、一楼盘一方案”。",
+        "推行“一企一专班”精准服务。",
+        # classes and coach lines
+        "本校2023年定向培养士官专班计划招收学生40名。",
+        "周末提分专班：每周六上午上课，针对数学单科。",
+        "首届专班从三个学院遴选学生50名。",
+        "这标志着成都至拉萨冷链专班专线正式开通。",
+        # proposals and plans, not reports of a set-up
+        "人大代表王某建议：成立城市内涝治理工作专班。",
+        "政协委员呼吁由省政府牵头组建候鸟保护专班。",
+        "明年，我们将组建低空经济产业链专班，加快产业集聚。",
+        "区政府拟成立老旧厂房改造工作专班。",
+        # many places at once, or another place's experience held up as an example
+        "苏州、无锡等地通过组建外资服务专班取得了明显成效。",
+        "考察团专程学习了宁波市成立港口物流专班的经验做法。",
+        # "1+N" structures
+        "省里建立“1+N”专班体系，即1个总专班和N个子专班。",
+    ],
+)
+def test_passing_mentions_give_no_mention(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_proposal_taken_up_is_a_founding() -> None:
+    assert _names("根据专家组建议成立河湖长制工作专班。") == ["河湖长制工作专班"]
+
+
+def test_a_verb_ending_in_qi_does_not_swallow_a_name() -> None:
+    # 组建起 + 步行街 would leave "步行街…"; 起步 is a word
+    assert _names("区里组建起步区开发工作专班。") == ["起步区开发工作专班"]
+
+
+def test_a_list_with_a_kind_keeps_an_item_ending_like_a_class() -> None:
+    # 文化旅游 alone would read as a tourist class; the 专班 here is an investment one
+    names = _names("市政府组建装备制造、文化旅游等2个招商专班。")
+    assert names == ["装备制造专班", "文化旅游专班"]
+    candidates = _candidates("市政府组建装备制造、文化旅游等2个招商专班。")
+    assert [c.domain_name for c in candidates] == ["装备制造招商专班", "文化旅游招商专班"]
+
+
+def test_one_task_force_for_each_item_before_fenbie() -> None:
+    assert _names("围绕光伏、储能、氢能3条产业链分别组建工作专班。") == [
+        "光伏产业链工作专班", "储能产业链工作专班", "氢能产业链工作专班"]
+    assert _names("针对征地拆迁、企业帮扶分别成立专班。") == ["征地拆迁专班", "企业帮扶专班"]
+
+
+def test_unnamed_task_force_takes_its_task_from_the_next_sentence() -> None:
+    text = "为此，县政府专门成立了工作专班。专班由县发改局局长任组长，负责全县光伏项目推进。"
+    assert _names(text) == ["光伏项目工作专班"]
+
+
+def test_task_read_from_a_leading_group_drops_the_verb() -> None:
+    text = "县政府成立森林防火领导小组，并抽调人员组成工作专班集中办公。"
+    assert _names(text) == ["森林防火工作专班"]
+
+
+def test_a_report_s_plan_for_the_coming_year_sets_nothing_up() -> None:
+    text = ("一、过去一年工作回顾\n我们组建了数字经济工作专班，新引进项目32个。\n"
+            "二、2026年重点工作\n新组建低空经济工作专班，数字经济工作专班要再上台阶。")
+    assert _names(text) == ["数字经济工作专班", "数字经济工作专班"]
+    review = "一、2025年重点工作完成情况\n年初组建了数字经济工作专班。"
+    assert _names(review) == ["数字经济工作专班"]

@@ -221,3 +221,63 @@ def test_places_named_by_web_hosts(address: str, places: list[str]) -> None:
 def test_places_named_by_the_pinyin_of_web_hosts(address: str, places: list[str]) -> None:
     pytest.importorskip("pypinyin")
     assert [d.name for d in host_places(address)] == places
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "value"),
+    [
+        # a bare month in the founding sentence falls in the publication year (or the one before)
+        ("6月，区文旅局组建夜间经济工作专班，由副局长任组长。", "2023-09-01", "2023-06"),
+        ("11月，区文旅局组建夜间经济工作专班。", "2023-09-01", "2022-11"),
+        # ... but not a month something runs up to
+        ("区文旅局组建的夜间经济工作专班介绍，截至8月底已办活动20场。", "2023-09-01",
+         "2023-09-01"),
+        # 本月N日 is in the month of publication
+        ("镇政府于本月十二日组建河道保洁工作专班。", "2022-05-20", "2022-05-12"),
+        # a month-level date tied to the founding beats the opening date of the sentence before
+        ("近日，专班育成新品种。\n这个水稻育种专班成立于2019年4月，由副院长牵头。", "2022-10-11",
+         "2019-04"),
+    ],
+)
+def test_founded_month_and_tied_dates(text: str, published: str, value: str) -> None:
+    founding = "截至" not in text
+    doc = Document.from_article({"id": "d", "title": "", "text": text, "published": published})
+    anchor = doc.body.rindex("专班")
+    sentence = doc.sentence_at(anchor)
+    assert code_founded(doc, sentence, anchor, founding).value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2022年4月，县里成立秸秆禁烧工作专班。该专班于2022年4月成立，由副县长牵头。",
+         "2022-04"),
+        ("秸秆禁烧工作专班召开例会。去年9月，县农业农村局抽调骨干组建了这个专班。", "2022-09"),
+    ],
+)
+def test_follow_up_takes_the_date_a_later_sentence_ties_to_the_founding(text: str,
+                                                                         value: str) -> None:
+    assert _founded(text, "2023-03-01", founding=False).value == value
+
+
+def test_a_summary_of_a_past_year_dates_its_task_forces_in_that_year() -> None:
+    text = ("一、主要工作\n年初，局里成立燃气安全排查工作专班，全年排查用户九千户。"
+            "另抽调人员组建物业服务提升工作专班，办结投诉三百件。")
+    doc = Document.from_article({"id": "d", "title": "某市住建局2021年工作总结",
+                                 "text": text, "published": "2022-01-10"})
+    first = doc.body.index("专班")
+    second = doc.body.rindex("专班")
+    assert code_founded(doc, doc.sentence_at(first), first, True).value == "2021"
+    assert code_founded(doc, doc.sentence_at(second), second, True).value == "2021"
+    founded = code_founded(doc, doc.sentence_at(second), second, False)
+    assert (founded.value, founded.source) == ("2021", "reviewed")
+    # a summary of the publication year itself changes nothing
+    doc = Document.from_article({"id": "d", "title": "某市住建局2021年工作总结",
+                                 "text": text, "published": "2021-12-28"})
+    assert code_founded(doc, doc.sentence_at(second), second, False).value == "2021-12-28"
+
+
+def test_a_page_without_a_date_is_dated_by_its_print_line() -> None:
+    text = "本报讯 市政府于本月八日组建会展服务工作专班。\n某某日报 2020年10月11日 第3版"
+    founded = _founded(text, None)
+    assert founded.value == "2020-10-08"

@@ -133,6 +133,38 @@ def test_list_written_out_in_full_pairs_heads_in_order() -> None:
         "院感防控专班": "dept_head", "医疗救治专班": "dept_deputy"}
 
 
+@pytest.mark.parametrize(
+    ("text", "rank"),
+    [
+        # a generic head of a department is that department's head; of a government, principal
+        ("专班由市商务局主要负责同志任组长。", "dept_head"),
+        ("专班由各牵头部门主要负责人具体负责。", "dept_head"),
+        ("专班由县委主要负责同志任组长。", "principal"),
+        # a sub-专班 'led by' (牵头 / 负责) a person after 由
+        ("——物资调配专班由副县长孙某牵头，负责应急物资调度。", "deputy_in_charge"),
+        ("——道路抢通专班由县交通运输局局长钱某负责，组织抢修。", "dept_head"),
+        ("——道路抢通专班由县交通运输局负责。", "unknown"),
+        # a designation starting with 专班 is the 专班's even with a 小组 later in the sentence
+        ("会上，专班组长、局长周某要求各小组抓紧推进。", "dept_head"),
+    ],
+)
+def test_generic_and_led_by_heads(text: str, rank: str) -> None:
+    assert _rank(text) == rank
+
+
+def test_listed_task_forces_with_heads_of_one_rank_take_that_rank() -> None:
+    rows = _coded("区里组建拆迁、安置、稳控3个工作专班，分别由区委常委、副区长担任组长。",
+                  title="某区组建三个工作专班")
+    assert {row["leader_rank"] for row in rows} == {"deputy_in_charge"}
+    rows = _coded("县里成立种业、农机两个工作专班，分别由两名副县长任组长。",
+                  title="某县组建两个工作专班")
+    assert {row["leader_rank"] for row in rows} == {"deputy_in_charge"}
+    # heads of different ranks that do not pair with the list decide nothing
+    rows = _coded("县里成立种业、农机、水利3个工作专班，分别由县长、副县长任组长。",
+                  title="某县组建三个工作专班")
+    assert {row["leader_rank"] for row in rows} == {"unknown"}
+
+
 def test_a_speaker_naming_himself_head_is_ranked_by_his_title() -> None:
     rows = _coded("（2021年5月10日）\n同志们：\n市委、市政府决定成立湖州市招商引资工作专班，"
                   "由我任组长。", title="在全市招商大会上的讲话", url="")
@@ -198,6 +230,16 @@ def test_outlet_places_skip_national_papers() -> None:
          "politics_admin", "institutional_reform"),
         ("民宿规范发展", "镇里成立民宿规范发展专班。", "", "edu_sci_culture_health",
          "culture_tourism"),
+        # 修复工作 holds 复工 but is no resumption of work
+        ("湿地生态修复工作专班", "", "", "ecology_environment", "protected_areas"),
+        ("园区企业复工工作专班", "", "", "economy_infrastructure", "business_environment"),
+        # attracting investment to any sector is investment promotion
+        ("康养旅游招商专班", "", "", "economy_infrastructure", "investment_promotion"),
+        # work safety in any industry
+        ("冶金企业安全生产督导专班", "", "", "society_livelihood", "work_safety"),
+        ("文旅产业提质专班", "", "", "edu_sci_culture_health", "culture_tourism"),
+        ("森林草原防灭火专班", "", "", "society_livelihood", "emergency_management"),
+        ("城中村整治专班", "", "", "society_livelihood", "housing"),
     ],
 )
 def test_domain_rules(name: str, context: str, setting: str, domain: str, topic: str) -> None:

@@ -32,6 +32,7 @@ _MAX_SPAN_SENTENCES = 12
 _PLACE_SUFFIX = re.compile("[区县市旗]")
 _MAX_PLACE_NAME = 5
 _MAX_EVIDENCE = 160
+_ORIGINAL_TITLE = re.compile(r"\s*(?:原标题|原题)\s*[：:]")
 
 
 @dataclass
@@ -79,6 +80,7 @@ def extract_article(article: Mapping[str, Any]) -> list[Mention]:
     groups: dict[str, list[Candidate]] = {}
     for candidate in candidates:
         groups.setdefault(candidate.task, []).append(candidate)
+    _fold_headline(doc, groups)
     _merge_contained(doc, groups)
     mentions = []
     for group in groups.values():
@@ -88,19 +90,41 @@ def extract_article(article: Mapping[str, Any]) -> list[Mention]:
     return mentions
 
 
+def _in_headline(doc: Document, pos: int) -> bool:
+    """Whether body offset pos lies in the title, a line repeating it, or a repost's
+    '原标题：' line."""
+    if doc.in_headline(pos):
+        return True
+    line_start = doc.body.rfind("\n", 0, pos) + 1
+    return bool(_ORIGINAL_TITLE.match(doc.body, line_start, pos))
+
+
+def _fold_headline(doc: Document, groups: dict[str, list[Candidate]]) -> None:
+    """A headline shortens or rewords the name of the 专班 its text reports ('反诈专班' over
+    '打击治理电信网络诈骗犯罪工作专班', '京冬奥闭环管理专班' over '冬奥会闭环管理工作专班'):
+    when one 专班 is named only in the headline and the text names exactly one other, they
+    are the same task force."""
+    headline = [key for key, group in groups.items()
+                if all(_in_headline(doc, c.start) for c in group)]
+    text = [key for key in groups if key not in headline]
+    if len(headline) == 1 and len(text) == 1:
+        groups[text[0]].extend(groups.pop(headline[0]))
+
+
 def _merge_contained(doc: Document, groups: dict[str, list[Candidate]]) -> None:
     """Fold a 专班 whose task lies inside the task of one other 专班 of the article into it:
     a shorter or fuller name of the same 专班 (title '舆情工作专班', text '网络舆情处置工作
     专班'; '企业复工复产' and '复工复产'; a list's '纺织服装' and a later '纺织服装招商').
-    A 专班 named only in the title may also abbreviate the text's name ('流调' for
-    '流行病学调查'). A task inside several others, not itself reported founded, is the name of
-    their kind ('产业链工作专班') and is dropped. Items of one list are never folded into each
-    other."""
+    A 专班 named only in the title, or not reported founded, may also abbreviate the name of
+    one reported elsewhere ('流调' for '流行病学调查', '危改' for '危房改造'). A task inside
+    several others, not itself reported founded, is the name of their kind ('产业链工作专班')
+    and is dropped. Items of one list are never folded into each other."""
     for key in sorted(groups, key=len):
         tokens = {c.start for c in groups[key]}
-        in_title = all(doc.in_headline(c.start) for c in groups[key])
+        in_title = all(_in_headline(doc, c.start) for c in groups[key])
+        founded = any(c.is_founding for c in groups[key])
         containers = [other for other in groups if other != key
-                      and (key in other or (in_title and _abbreviates(key, other)))
+                      and (key in other or ((in_title or not founded) and _abbreviates(key, other)))
                       and not tokens & {c.start for c in groups[other]}]
         if len(containers) == 1:
             groups[containers[0]].extend(groups.pop(key))
@@ -137,7 +161,8 @@ def _code(doc: Document, group: list[Candidate], candidates: list[Candidate]) ->
         places[blank] = ""
     sentence = doc.sentence_at(primary.start)
     context = " ".join(doc.sentence_at(c.start).text for c in group[:3])
-    domain = code_domain(name, context, doc.setting)
+    domain_name = next((c.domain_name for c in group if c.domain_name), name)
+    domain = code_domain(domain_name, context, doc.setting)
     leader = _leader(doc, group, candidates)
     following = span[1:]
     founded = code_founded(doc, sentence, primary.start, primary.is_founding, following)

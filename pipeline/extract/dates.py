@@ -22,6 +22,7 @@ _TAIL_CHARS = 160
 _FIRST_YEAR = 1990
 _PREVIOUS_SENTENCE_OPENING = 14
 _AFTER_OPENING = ("，", ",", "上", "下", "晚", "早")
+_MAX_HEADING = 40
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class _Patterns:
     since: re.Pattern[str]
     relative_days: dict[str, int]
     relative_years: dict[str, int]
+    tied: re.Pattern[str]
+    tied_before: re.Pattern[str]
+    back_reference: re.Pattern[str]
+    reviewed: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -61,6 +66,9 @@ def _patterns() -> _Patterns:
         rf"|(?P<rel>(?P<rw>{alternation(years)})"
         rf"(?:(?P<rm>{_NUM})月(?:(?P<rd>{_NUM})[日号])?|(?P<rp>年初|年底|上半年))?)(?!以来)"
         rf"|(?P<md>(?<![\d年月])(?P<mm>{_NUM})月(?P<mdd>{_NUM})[日号])"
+        rf"|(?P<tm>(?:本月|当月)(?P<tmd>{_NUM})[日号])"
+        rf"|(?P<mo>(?<![\d年月个一二三四五六七八九十至到止])(?P<mom>{_NUM})月(?![\d一二三四五六七八九十日号份]))"
+        rf"|(?P<ys>(?<![今去上前当本明])(?:{alternation(book['year_start'])}))"
         rf"|(?P<day>{alternation(days)})"
         rf"|(?P<year>(?P<yy>{_YEAR})年(?![\d一二三四五六七八九十]|度))"
     )
@@ -69,6 +77,11 @@ def _patterns() -> _Patterns:
         since=re.compile(f"^[^，。；]{{0,16}}?(?:{alternation(book['since_markers'])})"),
         relative_days=days,
         relative_years=years,
+        tied=re.compile(f"^(?:{alternation(book['tied_after'])})"),
+        tied_before=re.compile(f"(?:{alternation(book['tied_before'])})$"),
+        back_reference=re.compile(
+            f"(?:{alternation(book['tied_after'])})了?(?:这个|该|此|这一|这支)(?:工作)?专班"),
+        reviewed=re.compile(rf"({_YEAR})年度?[^，。；\n]{{0,16}}?(?:{alternation(book['review_words'])})"),
     )
 
 
@@ -119,6 +132,13 @@ def _value(match: re.Match[str], published: date | None) -> str:
         month, day = _number(match["mm"]), _number(match["mdd"])
         year = published.year - (1 if (month, day) > (published.month, published.day) else 0)
         return _iso(year, month, day)
+    if kind == "tm":
+        return _iso(published.year, published.month, _number(match["tmd"]))
+    if kind == "mo":
+        month = _number(match["mom"])
+        return _iso(published.year - (1 if month > published.month else 0), month)
+    if kind == "ys":
+        return _iso(published.year)
     return (published + timedelta(days=p.relative_days[match["day"]])).isoformat()
 
 
@@ -159,7 +179,7 @@ def code_founded(doc: Document, sentence: Sentence, anchor: int, is_founding: bo
     the sentences after it that still speak of the same 专班. The article's own date is its
     publication date, or a speech's date; a founding said to be only 'this year' ('今年') is
     dated by it."""
-    published = doc.reported
+    published, reviewed = _reference_day(doc, anchor)
     if is_founding:
         hits = [hit for hit in _dates_in(sentence.text, published)
                 if not (published and hit.value == str(published.year))]
@@ -167,7 +187,10 @@ def code_founded(doc: Document, sentence: Sentence, anchor: int, is_founding: bo
         nearest = min(hits, key=lambda h: abs(h.start - local)) if hits else None
         if nearest is not None and len(nearest.value) == len("YYYY-MM-DD"):
             return Founded(nearest.value, int(nearest.value[:4]), "text", sentence.text)
-        previous = _previous_opening_date(doc, sentence)
+        tied = _tied_date(sentence, published)
+        if tied is not None:
+            return tied
+        previous = _previous_opening_date(doc, sentence, published)
         if previous is not None:
             return previous
         notice = notice_date(doc) if doc.is_founding_notice else Founded()
@@ -177,11 +200,63 @@ def code_founded(doc: Document, sentence: Sentence, anchor: int, is_founding: bo
             return Founded(nearest.value, int(nearest.value[:4]), "text", sentence.text)
     for later in (sentence, *following):
         since = _since_date(later, published)
+        if since is None and "专班" in later.text:
+            since = _tied_date(later, published)
         if since is not None:
             return since
+    if reviewed is not None:
+        return Founded(str(reviewed), reviewed, "reviewed", "")
     if published is not None:
         return Founded(published.isoformat(), published.year, "published", "")
     return Founded()
+
+
+def _reference_day(doc: Document, anchor: int) -> tuple[date | None, int | None]:
+    """The day the text's relative dates count from, and the year the text reviews if any.
+    A work summary or report of a past year ('2020年工作总结' published in 2021, or a
+    '2018年工作回顾' section of a 2019 report) speaks of that year: its '今年', '年初' and
+    bare months fall in that year, and a 专班 it reports set up without a date was set up in
+    it. Else the article's own day (doc.reported)."""
+    reported = doc.reported or _dateline(doc)
+    p = _patterns()
+    reviewed = None
+    found = p.reviewed.search(doc.title)
+    if found:
+        reviewed = _number(found.group(1))
+    line_start = doc.body.rfind("\n", 0, doc.title_end) + 1
+    for line in doc.body[line_start:anchor].split("\n"):
+        if len(line) <= _MAX_HEADING:
+            found = p.reviewed.search(line)
+            if found:
+                reviewed = _number(found.group(1))
+    if reviewed is None or reviewed < _FIRST_YEAR or \
+            (reported is not None and reviewed >= reported.year):
+        return reported, None
+    return date(reviewed, 12, 31), reviewed
+
+
+def _dateline(doc: Document) -> date | None:
+    """For a page without a publication date, the last full date at its end (a print
+    edition's line '澳門日報 2021年9月24日 A07版', a signature)."""
+    hits = [hit for hit in _dates_in(doc.text[-_TAIL_CHARS:], None) if len(hit.value) == 10]
+    return date.fromisoformat(hits[-1].value) if hits else None
+
+
+def _tied_date(sentence: Sentence, published: date | None) -> Founded | None:
+    """A date the sentence ties to the founding itself ('该专班于2020年6月成立',
+    '专班成立于2021年3月')."""
+    p = _patterns()
+    text = sentence.text
+    # a bare 今年 is not a founding date: the publication date is nearer
+    hits = [hit for hit in _dates_in(text, published)
+            if not (published and hit.value == str(published.year))]
+    for hit in hits:
+        if p.tied.match(text[hit.end:]) or p.tied_before.search(text[:hit.start]):
+            return Founded(hit.value, int(hit.value[:4]), "text", text)
+    # "去年8月，州委政法委抽调骨干组建这个专班": an opening date of a sentence founding it
+    if hits and hits[0].start <= 2 and p.back_reference.search(text):
+        return Founded(hits[0].value, int(hits[0].value[:4]), "text", text)
+    return None
 
 
 def _since_date(sentence: Sentence, published: date | None) -> Founded | None:
@@ -192,7 +267,8 @@ def _since_date(sentence: Sentence, published: date | None) -> Founded | None:
     return None
 
 
-def _previous_opening_date(doc: Document, sentence: Sentence) -> Founded | None:
+def _previous_opening_date(doc: Document, sentence: Sentence,
+                           published: date | None) -> Founded | None:
     """A date opening the sentence before ('3月5日，市政府召开常务会议。会议决定成立……')."""
     if sentence.index == 0 or doc.in_title(sentence.start):
         return None
@@ -200,7 +276,7 @@ def _previous_opening_date(doc: Document, sentence: Sentence) -> Founded | None:
     if doc.in_title(previous.start):
         return None
     opening = previous.text[:_PREVIOUS_SENTENCE_OPENING]
-    hits = _dates_in(opening, doc.reported)
+    hits = _dates_in(opening, published)
     # an opening date is followed by a comma; a page header's date ('2019-03-21 08:22') is not
     if hits and hits[0].start <= 2 and opening[hits[0].end:hits[0].end + 1] in _AFTER_OPENING:
         hit = hits[0]

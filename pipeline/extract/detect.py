@@ -36,6 +36,16 @@ _ALIAS_PREFIX = 2
 # what may stand between two 专班 of one list: "A专班、B专班和C专班"
 _LIST_GAP = re.compile(f"[、和及与][{CJK}0-9A-Za-z“”\"‘’「」『』]{{0,40}}")
 _WITH_BODY = re.compile(r"(.*?)(?:工作)?(?:领导小组|指挥部)(?:及其办公室)?[和及与、]\Z")
+# the end of a list whose items each get a 专班: "A、B、C3条产业链分别组建工作专班"
+_RESPECTIVE = re.compile(
+    f"(?P<last>[{CJK}0-9A-Za-z“”\"]+?)等?(?:(?:[0-9]+|[一二两三四五六七八九十]+)(?:个|条|项|大|类)"
+    f"(?P<kind>[{CJK}]{{0,6}}?))?分别"
+)
+# "项目建设中(的困难)": the task without "in the course of"
+_IN_PROGRESS = re.compile("(?<=建设|推进|实施|改造|施工|运行|生产|发展)中$")
+# a sentence that goes on about the 专班 just mentioned: "专班由……", "该专班……"
+_NEXT_OPENER = re.compile("(?:该|这个|此)?(?:工作)?专班")
+_CLAUSE_END = re.compile("[，,。；;！？!?]")
 _MAX_TASK = 20
 _MIN_TASK = 2
 _WINDOW = 14
@@ -55,6 +65,8 @@ class Candidate:
     list_index: int = 0
     list_size: int = 1
     kind: str = ""
+    # a list item's name with the list's kind, for its domain ('装备制造' of '……4个招商专班')
+    domain_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,6 +90,13 @@ class _Patterns:
     excluded_context: re.Pattern[str]
     directive: re.Pattern[str]
     plural_subject: re.Pattern[str]
+    proposal: re.Pattern[str]
+    proposal_taken_up: re.Pattern[str]
+    plan: re.Pattern[str]
+    plan_heading: re.Pattern[str]
+    plan_heading_not: re.Pattern[str]
+    example_verb: re.Pattern[str]
+    example_after: re.Pattern[str]
     person_title: re.Pattern[str]
     task_after: re.Pattern[str]
     task_before: re.Pattern[str]
@@ -132,6 +151,15 @@ def _patterns() -> _Patterns:
             f"(?:{alternation(d['modal_words'])})[^。；;，]{{0,8}}?(?:{verbs})"
         ),
         plural_subject=re.compile(alternation(d["plural_subjects"])),
+        proposal=re.compile(
+            f"(?:{alternation(d['proposal_words'])})[：:]?[^，,。；;！？]{{0,20}}?(?:{verbs})"
+        ),
+        proposal_taken_up=re.compile(alternation(d["proposal_taken_up"])),
+        example_verb=re.compile(alternation(d["example_verbs"])),
+        example_after=re.compile(f"的?(?:{alternation(d['example_nouns'])})"),
+        plan_heading=re.compile(d["plan_heading_pattern"]),
+        plan_heading_not=re.compile(alternation(d["plan_heading_not"])),
+        plan=re.compile(f"(?:{alternation(d['plan_words'])})[^，,。；;！？]{{0,8}}\\Z"),
         person_title=re.compile(f"(?:{alternation(_leader_titles())})(?![会制])"),
         task_after=re.compile(
             f"^[^。；;]{{0,12}}?(?:{alternation(d['task_after'])})([^，,。；;、]{{2,40}})"
@@ -171,6 +199,7 @@ def find_candidates(doc: Document) -> list[Candidate]:
     the text defines ("以下简称“线索核查专班”") takes the task of the 专班 it stands for."""
     found: list[Candidate] = []
     aliases: dict[str, str] = {}
+    plan_start = _plan_section_start(doc)
     for token in _TOKEN.finditer(doc.body):
         alias = _alias_at(doc, token.start())
         if alias is not None:
@@ -178,12 +207,26 @@ def find_candidates(doc: Document) -> list[Candidate]:
                 aliases[alias] = found[-1].task
             continue
         for candidate in _candidates_at(doc, token.start(), token.end()):
+            if candidate.is_founding and token.start() >= plan_start:
+                continue  # "二、2025年重点工作 …… 新组建……专班": planned, not set up
             candidate.task = _unalias(candidate.task, aliases)
             found.append(candidate)
     _number_lists(doc, found)
     # "组建A、B、C 3个脱贫攻坚专班": a later "脱贫攻坚专班" speaks of the kind, not of a 专班
     kinds = {c.kind for c in found if c.kind}
     return [c for c in found if c.kind or c.task not in kinds]
+
+
+def _plan_section_start(doc: Document) -> int:
+    """Body offset of a heading that opens a plan for the coming year or the next steps
+    ('二、2025年重点工作', '下一步工作打算'); past the end of the body when there is none or
+    the article is a notice setting a 专班 up."""
+    if not doc.is_founding_notice:
+        p = _patterns()
+        for heading in p.plan_heading.finditer(doc.body, doc.title_end):
+            if not p.plan_heading_not.search(heading.group()):
+                return heading.start()
+    return len(doc.body) + 1
 
 
 def _number_lists(doc: Document, found: list[Candidate]) -> None:
@@ -247,9 +290,11 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
     before_clause = body[clause_start:run_start]
     if p.excluded_verb.search(before_clause + core):
         return []
-    if p.directive.search(body[sentence.start:end]) or p.plural_subject.search(before_clause):
-        return []
     boundaries = list(p.boundary.finditer(core))
+    before_name = before_clause + (core[:boundaries[-1].start()] if boundaries else "")
+    if p.directive.search(body[sentence.start:end]) or p.plural_subject.search(before_name) \
+            or _proposed(body[sentence.start:start]) or _example(doc, sentence.start, end):
+        return []
     verb_in_core = any(p.founding_verb.fullmatch(b.group()) for b in boundaries)
     is_founding = (verb_in_core or bool(p.founding_verb.search(before_clause))
                    or bool(_AFTER_FOUNDING.match(body[end:end + 60])) or doc.is_founding_notice)
@@ -257,6 +302,11 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
     if not is_founding and suffix == "专班" and p.excluded_context.search(sentence.text):
         return []
     name_part = core[boundaries[-1].end():] if boundaries else core
+    if not name_part and boundaries and is_founding:
+        respective = _respective(doc, core[:boundaries[-1].start()], run_start, suffix,
+                                 (start, end))
+        if respective:
+            return respective
     if p.prose.search(name_part) or _names_person(name_part):
         return []
     with_body = _WITH_BODY.match(name_part)
@@ -281,6 +331,33 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
         candidate.unit_hint = unit_hint
         return [candidate]
     return _unnamed(doc, start, end, is_founding, unit_hint)
+
+
+def _proposed(head: str) -> bool:
+    """Whether the words before a 专班 only propose or plan setting it up ('委员建议：成立……',
+    '建议由省政府牵头组建……', '明年将组建……', '拟成立……'): the last founding verb before it
+    follows a proposal word in the same clause, not reported taken up ('根据专家建议成立……'),
+    or closely follows a word of plan."""
+    p = _patterns()
+    verbs = list(p.founding_verb.finditer(head))
+    if verbs and not _CLAUSE_END.search(head, verbs[-1].end()) \
+            and p.plan.search(head, max(0, verbs[-1].start() - 12), verbs[-1].start()):
+        return True
+    matches = list(p.proposal.finditer(head))
+    if not matches:
+        return False
+    last = matches[-1]
+    if p.founding_verb.search(head, last.end()):
+        return False
+    return not p.proposal_taken_up.search(head, max(0, last.start() - 12), last.start())
+
+
+def _example(doc: Document, sentence_start: int, end: int) -> bool:
+    """Whether the 专班 ending at end is another body's experience held up as an example
+    ('学习杭州成立数字化改革专班的经验', '借鉴外地组建专班的做法')."""
+    p = _patterns()
+    return bool(p.example_after.match(doc.body, end)) \
+        and bool(p.example_verb.search(doc.body, sentence_start, end))
 
 
 def _names_person(name_part: str) -> bool:
@@ -311,13 +388,51 @@ def _listed(doc: Document, name_part: str, count: re.Match[str] | None, suffix: 
     items = _list_items(doc, head, run_start, bounded, split=bool(count))
     if count and len(items) < 2 and not count.group("etc"):
         items = _items_after(doc, end)
-    items = [item for item in items if _usable(item, suffix)]
+    # with a kind before 专班 ('文化旅游等4个招商专班') the name ends in the kind, checked above
+    named_kind = count.group("kind") if count else ""
+    items = [item for item in items if _usable(item, "" if named_kind else suffix)]
     found = [_named(doc, item, _item_suffix(item, suffix), start, end, is_founding)
              for item in items]
+    for candidate, item in zip(found, items, strict=True):
+        candidate.domain_name = _with_kind(item, named_kind) + _item_suffix(item, suffix)
     kind = task_key(count.group("kind") + suffix) if count else ""
     for index, candidate in enumerate(found):
         candidate.list_index, candidate.list_size = index, len(found)
         candidate.kind = kind if len(kind) >= _MIN_TASK else ""
+    return found
+
+
+def _with_kind(item: str, kind: str) -> str:
+    """A list item's name with the kind the list gives them all ('装备制造' + '招商'), not
+    with a mere qualifier ('二级', '专项')."""
+    qualifier = _patterns().qualifier
+    while kind and (match := qualifier.match(kind)) and match.end():
+        kind = kind[match.end():]
+    if not kind or item.endswith(("专班", "组")) or kind in item:
+        return item
+    return item + kind
+
+
+def _respective(doc: Document, head: str, run_start: int, suffix: str,
+                token: tuple[int, int]) -> list[Candidate]:
+    """One 专班 for each item of a list before '分别' and the founding verb ('围绕A、B、C
+    3条产业链分别组建工作专班' → A产业链工作专班 …): head is the list's last item and what
+    follows it up to the verb."""
+    match = _RESPECTIVE.fullmatch(head)
+    if not match or doc.body[run_start - 1:run_start] != "、":
+        return []
+    items = _list_items(doc, match.group("last"), run_start, bounded=False, split=True)
+    kind = match.group("kind") or ""
+    items = [item for item in items if _usable(item, "")]
+    if len(items) < 2:
+        return []
+    start, end = token
+    found = [_named(doc, _with_kind(item, kind), _item_suffix(item, suffix), start, end, True)
+             for item in items]
+    kind_key = task_key(kind + suffix)
+    for index, candidate in enumerate(found):
+        candidate.list_index, candidate.list_size = index, len(found)
+        candidate.kind = kind_key if len(kind) >= _MIN_TASK else ""
     return found
 
 
@@ -457,8 +572,11 @@ def _task_for(doc: Document, start: int, end: int) -> str:
     if match and (task := _task_words(match.group(1))):
         return task
     bodies = list(p.body_before.finditer(head))
-    if bodies and (task := _task_words(bodies[-1].group(1))):
-        return task
+    if bodies:
+        words = bodies[-1].group(1)
+        verbs = list(p.boundary.finditer(words))  # '县政府成立防汛抗旱领导小组' → 防汛抗旱
+        if task := _task_words(words[verbs[-1].end():] if verbs else words):
+            return task
     if not doc.in_title(start):
         title = doc.title.rpartition("专班")[2] or doc.title
         verbs = list(p.boundary.finditer(title))
@@ -466,7 +584,21 @@ def _task_for(doc: Document, start: int, end: int) -> str:
         title_task = _task_words(_clean_name(title)[1] or title)
         if title_task and keywords_in(title_task):
             return title_task
-    return ""
+    return _task_next(doc, sentence.end)
+
+
+def _task_next(doc: Document, pos: int) -> str:
+    """The task given in the sentence after an unnamed 专班's founding when that sentence
+    speaks of the 专班 ('……成立了工作专班。专班由某某任组长，负责……')."""
+    following = doc.sentence_at(pos)
+    if following.start < pos:
+        return ""
+    text = following.text.lstrip()
+    opener = _NEXT_OPENER.match(text)
+    if not opener:
+        return ""
+    match = _patterns().task_after.match(text[opener.end():])
+    return _task_words(match.group(1)) if match else ""
 
 
 def _task_words(text: str) -> str:
@@ -484,7 +616,7 @@ def _clean_task(text: str) -> str:
         while (match := pattern.search(text)) and match.group() and len(text) > len(match.group()) \
                 and not (match.start() == 0 and text.startswith(p.keep_words)):
             text = text[: match.start()] + text[match.end():]
-    text = text.strip("-—·：: ")
+    text = _IN_PROGRESS.sub("", text.strip("-—·：: "))
     if not (_MIN_TASK <= len(text) <= _MAX_TASK) or "专班" in text:
         return ""
     return text

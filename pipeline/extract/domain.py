@@ -41,6 +41,7 @@ class _Rule:
 @dataclass(frozen=True)
 class _Scheme:
     keywords: re.Pattern[str]
+    neutral: frozenset[str]
     entries: dict[str, list[tuple[str, str, int]]]
     rules: list[_Rule]
     covid: re.Pattern[str]
@@ -71,7 +72,8 @@ def _scheme() -> _Scheme:
     scoring = book["domain_scoring"]
     framing = book["covid_framing"]
     return _Scheme(
-        keywords=re.compile(alternation(entries)),
+        keywords=re.compile(alternation([*entries, *scoring.get("neutral_words", ())])),
+        neutral=frozenset(scoring.get("neutral_words", ())),
         entries=dict(entries),
         rules=rules,
         covid=re.compile(alternation(framing["context_any"])),
@@ -85,7 +87,8 @@ def _scheme() -> _Scheme:
 
 def keywords_in(text: str) -> list[str]:
     """Domain keywords found in text, left to right, longest match first."""
-    return _scheme().keywords.findall(text)
+    scheme = _scheme()
+    return [word for word in scheme.keywords.findall(text) if word not in scheme.neutral]
 
 
 def _score(words: list[str], weight: int) -> dict[tuple[str, str], int]:

@@ -14,6 +14,10 @@ _BODY = re.compile(f"专班|领导小组|指挥部|工作组|小组|委员会|(?
 _CLAUSE = re.compile(r"[，,。；;！？!?\n]")
 _X_END = re.compile(r"[；;。\n]|[，,](?=[^，,。；;\n]{0,8}(?:组长|召集人|成员|组员|主任|负责人))")
 _MAX_X = 40
+_SENTENCE_END = re.compile("[。！？!?]")
+_MAX_AFTER_LIST = 300
+# a one-each sentence about the list's other items only
+_OTHERS = re.compile(f"(?:另|其余|其他|其它)[{CJK}0-9]{{0,4}}(?:个)?(?:工作)?专班$")
 # the speaker of a speech saying "由我任组长"
 _SELF = ("我", "本人")
 _LINK = re.compile("担任|兼任|出任|任")
@@ -38,7 +42,11 @@ class _Patterns:
     linking: re.Pattern[str]
     heading: re.Pattern[str]
     respective: re.Pattern[str]
+    handed: re.Pattern[str]
     titles: re.Pattern[str]
+    generic_heads: frozenset[str]
+    level_body: re.Pattern[str]
+    department: re.Pattern[str]
     rank_of: dict[str, str]
     order: list[str]
 
@@ -57,39 +65,94 @@ def _patterns() -> _Patterns:
             f"(?:由|以|请)?([^，,。；;、：:]{{1,24}}?)(?:亲自)?(?:{alternation(book['heading_verbs'])})"
             "(?!召开|召集|组织|主持|开展|研究)"
         ),
+        # one head each, or a head of one rank for all ('分别由县委常委、副县长担任组长',
+        # '由市委常委分别牵头')
         respective=re.compile(
-            f"分别由([^。；;]{{2,160}}?)(?:{linking})(?:{alternation(book['head_designations'])})"
+            f"分别由([^。；;]{{2,160}}?)(?:(?:{linking})(?:{alternation(book['head_designations'])})"
+            f"|{alternation(book['heading_verbs'])})"
+            f"|由([^。；;，,]{{2,60}}?)分别(?:(?:{linking})|{alternation(book['heading_verbs'])})"
         ),
+        # "由副县长某某负责": a person put in charge with a bare 负责 (not 负责同志/负责人)
+        handed=re.compile(
+            f"由([^，,。；;、：:]{{2,24}}?)(?:{alternation(book['handed_verbs'])})(?![同人制])"),
         # 常委 is a title, 常委会 (a standing committee) is not
         titles=re.compile(f"(?:{alternation(rank_of)})(?![会制])"),
         rank_of=rank_of,
         order=list(book["rank_order"]),
+        generic_heads=frozenset(book["generic_heads"]["titles"]),
+        level_body=re.compile(f"(?:{'|'.join(book['generic_heads']['level_bodies'])})$"),
+        department=re.compile(f"(?:{'|'.join(book['generic_heads']['departments'])})$"),
     )
 
 
 def rank_of_person(text: str) -> tuple[str, tuple[str, ...]]:
     """The highest rank among the titles in text ('市委副书记、市长' → principal)."""
     p = _patterns()
-    titles = tuple(p.titles.findall(text))
-    if not titles:
+    found = list(p.titles.finditer(text))
+    if not found:
         return "unknown", ()
-    best = min(titles, key=lambda title: p.order.index(p.rank_of[title]))
-    return p.rank_of[best], titles
+    ranks = [_rank_in_place(text, match) for match in found]
+    return min(ranks, key=p.order.index), tuple(match.group() for match in found)
+
+
+def _rank_in_place(text: str, match: re.Match[str]) -> str:
+    """The rank of one title; a generic head ('主要负责同志') is the head of the body named
+    before it: of a department ('市发展改革委主要负责同志', '牵头部门主要负责同志') dept_head,
+    of a Party committee or government of a level ('市委主要负责同志') principal."""
+    p = _patterns()
+    rank = p.rank_of[match.group()]
+    if match.group() in p.generic_heads:
+        before = text[:match.start()]
+        if not p.level_body.search(before) and p.department.search(before):
+            return "dept_head"
+    return rank
+
+
+def _shared_rank(heads: str) -> LeaderCode | None:
+    """The rank every head named in `heads` has ('五名副市长', '区委常委、副区长'), or None
+    when they differ or none is ranked."""
+    p = _patterns()
+    found = list(p.titles.finditer(heads))
+    ranks = {_rank_in_place(heads, match) for match in found}
+    if len(ranks) != 1:
+        return None
+    return LeaderCode(ranks.pop(), tuple(match.group() for match in found))
 
 
 def respective_head(body: str, start: int, end: int, index: int, size: int) -> LeaderCode:
     """Rank of the head of the index-th of `size` listed 专班 from a sentence in body[start:end]
     giving one head each ('分别由县长甲，常务副县长乙，副县长丙任组长'); unknown when the
     heads there do not pair one-to-one with the list."""
-    match = _patterns().respective.search(body, start, end)
+    match = _patterns().respective.search(body, start, _after_list(body, end))
     if match is None:
         return LeaderCode("unknown")
+    heads = match.group(1) or match.group(2)
+    # "其中甲专班由市长任组长，另两个专班由市委常委分别牵头": not every item's head
+    if _OTHERS.search(body, max(0, match.start() - 12), match.start()):
+        return LeaderCode("unknown")
     for separator in "，,、":
-        people = match.group(1).split(separator)
+        people = heads.split(separator)
         if len(people) == size:
             rank, titles = rank_of_person(people[index])
-            return LeaderCode(rank, titles, _sentence(body, match.start()))
+            if rank != "unknown":
+                return LeaderCode(rank, titles, _sentence(body, match.start()))
+            break
+    shared = _shared_rank(heads)
+    if shared is not None:
+        return LeaderCode(shared.rank, shared.titles, _sentence(body, match.start()))
     return LeaderCode("unknown")
+
+
+def _after_list(body: str, end: int) -> int:
+    """The end of the sentence that follows the sentence ending at or after `end`: a list
+    written one item a line gives its heads right after the list ('五个专班分别由…')."""
+    stop = end
+    for _ in range(2):
+        found = _SENTENCE_END.search(body, stop, end + _MAX_AFTER_LIST)
+        if found is None:
+            return max(stop, end)
+        stop = found.end()
+    return stop
 
 
 def code_leader(body: str, start: int, end: int, speaker: str = "") -> LeaderCode:
@@ -113,13 +176,18 @@ def code_leader(body: str, start: int, end: int, speaker: str = "") -> LeaderCod
             rank, titles = rank_of_person(_titles_of_name(body, person))
         if rank != "unknown":
             return LeaderCode(rank, titles, _sentence(text, match.start()))
-    for match in p.heading.finditer(text):
-        person = match.group(1)
-        if "专班" in person or not _belongs_to_zhuanban(text, match.start(), match.end()):
-            continue
-        rank, titles = rank_of_person(person)
-        if rank != "unknown":
-            return LeaderCode(rank, titles, _sentence(text, match.start()))
+    for pattern in (p.heading, p.handed):
+        for match in pattern.finditer(text):
+            person = match.group(1)
+            if "专班" in person:  # "某某专班由副县长某某牵头": the head follows the 由
+                person = person.rpartition("专班")[2]
+                if not person.startswith("由"):
+                    continue
+            if not _belongs_to_zhuanban(text, match.start(), match.end()):
+                continue
+            rank, titles = rank_of_person(person)
+            if rank != "unknown":
+                return LeaderCode(rank, titles, _sentence(text, match.start()))
     return LeaderCode("unknown")
 
 
@@ -170,6 +238,8 @@ def _belongs_to_zhuanban(text: str, start: int, end: int) -> bool:
     headquarters or working group named nearer to it. A body followed by a title is the
     organ of the person named ('由市城市管理委员会主任某某任组长'), not another body."""
     p = _patterns()
+    if text.startswith("专班", start):  # "专班组长", "专班负责人"
+        return True
     sentence_start = max(text.rfind(mark, 0, start) for mark in "。！？!?\n") + 1
     before = [m for m in _BODY.finditer(text, sentence_start, start)
               if not p.titles.match(text, m.end())]
