@@ -113,6 +113,7 @@ class SplitResult:
     fields: dict[str, FieldAccuracy]
     confusion: dict[str, dict[str, dict[str, int]]]
     by_genre: dict[str, Detection]
+    by_batch: dict[str, Detection]
     gates: list[Gate]
     n_errors: int
     worst_errors: list[ErrorRow]
@@ -237,13 +238,15 @@ def summarise(gold: GoldSet, outcomes: list[ArticleOutcome]) -> Evaluation:
 
 
 def score_split(split: str, outcomes: list[ArticleOutcome]) -> SplitResult:
-    """Detection, field accuracy, confusion, by-genre detection and gates of some articles."""
+    """Detection, field accuracy, confusion, detection by genre and by batch, and gates of
+    some articles."""
     pairs = [(case, row) for o in outcomes for case, row, _ in o.pairs]
     values = {name: [(case.value(name), coded_value(row, name)) for case, row in pairs]
               for name in COMPARED_FIELDS}
     fields = {name: field_accuracy(name, values[name]) for name in COMPARED_FIELDS}
     detection = _detection(outcomes)
     genres = sorted({o.article.genre for o in outcomes})
+    batches = sorted({o.article.batch for o in outcomes})
     errors = [e for o in outcomes for e in o.errors]
     return SplitResult(
         split=split,
@@ -252,6 +255,8 @@ def score_split(split: str, outcomes: list[ArticleOutcome]) -> SplitResult:
         confusion={name: confusion_cells(values[name]) for name in CONFUSION_FIELDS},
         by_genre={genre: _detection([o for o in outcomes if o.article.genre == genre])
                   for genre in genres},
+        by_batch={batch: _detection([o for o in outcomes if o.article.batch == batch])
+                  for batch in batches},
         gates=_gates(detection, fields),
         n_errors=len(errors),
         worst_errors=worst_errors(errors),
@@ -303,6 +308,7 @@ def load_evaluation(path: Path) -> Evaluation:
                 "detection": Detection(**split["detection"]),
                 "fields": {k: FieldAccuracy(**v) for k, v in split["fields"].items()},
                 "by_genre": {k: Detection(**v) for k, v in split["by_genre"].items()},
+                "by_batch": {k: Detection(**v) for k, v in split.get("by_batch", {}).items()},
                 "gates": [Gate(**g) for g in split["gates"]],
                 "worst_errors": [ErrorRow(**e) for e in split["worst_errors"]],
             })
@@ -331,6 +337,9 @@ def summary_lines(evaluation: Evaluation) -> list[str]:
         cells = "".join(f"{_fmt(s.fields[name].accuracy) + f' ({s.fields[name].n})':>16}"
                         for s in splits)
         lines.append(f"{name:<12}{cells}  {'yes' if name in GATED_FIELDS else 'no'}")
+    lines.append("detection F1 by batch: " + "; ".join(
+        f"{s.split} " + ", ".join(f"{batch} {_fmt(d.f1)}" for batch, d in s.by_batch.items())
+        for s in splits if s.split != "all"))
     failed = [f"{s.split} {g.metric} {_fmt(g.value)} < {g.threshold}" for s in splits
               if s.split != "all" for g in s.gates if not g.passed]
     lines.append("gates: passed" if evaluation.passed else "gates: FAILED — " + "; ".join(failed))

@@ -340,7 +340,8 @@ def render_accuracy_markdown(evaluation: Evaluation) -> str:
 
 def evaluation_context(evaluation: Evaluation) -> dict[str, Any]:
     """What the accuracy section shows: detection and field accuracy per split, confusion
-    matrices and gates of the dev and held-out splits, detection by genre, and the worst
+    matrices and gates of the dev and held-out splits, detection by genre and by batch
+    (each batch has its own author), and the worst
     errors of the dev split (held-out errors stay out of the report so that the held-out
     articles stay unseen by whoever tunes the coder)."""
     splits = evaluation.splits
@@ -377,6 +378,8 @@ def evaluation_context(evaluation: Evaluation) -> dict[str, Any]:
         "matrices": matrices,
         "listed_confusions": listed,
         "by_genre": [{"genre": genre, **asdict(d)} for genre, d in splits["all"].by_genre.items()],
+        "by_batch": [{"split": SPLIT_LABELS[split], "batch": batch, **asdict(d)}
+                     for split in shown for batch, d in splits[split].by_batch.items()],
         "worst_split": SPLIT_LABELS["dev"],
         "n_errors": splits["dev"].n_errors,
         "worst_errors": [asdict(e) for e in splits["dev"].worst_errors],

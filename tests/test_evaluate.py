@@ -191,6 +191,10 @@ def test_detection_scores_per_split(result) -> None:
     genres = result.splits["all"].by_genre
     assert genres["distractor"].distractor_false_positives == 1
     assert genres["traditional"].recall == 0.0 and genres["list"].f1 == 1.0
+    batches = result.splits["dev"].by_batch
+    assert sum(d.n_articles for d in batches.values()) == dev.n_articles
+    assert sum(d.n_matched for d in batches.values()) == dev.n_matched
+    assert set(result.splits["holdout"].by_batch) <= set(batches) | {"batch_a", "batch_b"}
 
 
 def test_field_accuracy_and_confusion(result) -> None:
@@ -239,6 +243,7 @@ def test_outputs_are_written_and_reload(result, tmp_path) -> None:
     markdown = (out / "evaluation.md").read_text(encoding="utf-8")
     assert markdown.startswith("# Accuracy of the coder")
     assert "| held-out | 2 | 1 | 1 | 1 | 1 | 0 | 0 | 100.0 % | 100.0 % | 100.0 % |" in markdown
+    assert "Case detection by gold batch" in markdown and "| held-out | batch_" in markdown
 
 
 def test_unreadable_evaluation_json_says_what_to_do(tmp_path) -> None:
