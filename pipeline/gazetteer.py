@@ -13,6 +13,7 @@ import yaml
 
 GAZETTEER_DIR = Path(__file__).resolve().parents[1] / "data" / "gazetteer"
 DIVISIONS_FILE = GAZETTEER_DIR / "divisions.csv"
+CENTRAL_ORGANS_FILE = GAZETTEER_DIR / "central_organs.yaml"
 LEVELS = ("province", "prefecture", "county")
 MAX_NAME_LENGTH = 24
 
@@ -236,6 +237,17 @@ def place_fields(division: Division) -> dict[str, str]:
     """Province, prefecture and county names of a division, empty above its level."""
     return {"province": division.province, "prefecture": division.prefecture,
             "county": division.county}
+
+
+@lru_cache(maxsize=2)
+def central_organs(path: Path = CENTRAL_ORGANS_FILE) -> tuple[str, ...]:
+    """Names of the central Party and state organs (full names and short forms, from
+    central_organs.yaml), longest first."""
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, dict) or not all(isinstance(v, list) for v in raw.values()):
+        raise ValueError(f"{path}: expected groups of organ names (group: [name, ...])")
+    names = {str(name).strip() for group in raw.values() for name in group if str(name).strip()}
+    return tuple(sorted(names, key=lambda name: (-len(name), name)))
 
 
 def load_gazetteer(path: Path | None = None) -> Gazetteer:

@@ -175,3 +175,11 @@ def test_a_later_abbreviation_is_the_same_task_force() -> None:
     text = ("县政府成立棚户区改造工作专班，由副县长任组长。"
             "棚改专班要在6月底前完成入户调查。")
     assert _coded_names("", text) == ["棚户区改造工作专班"]
+
+
+def test_a_task_force_headed_by_a_company_manager_gives_no_row() -> None:
+    text = ("为赶在年底前完成新仓库建设，11月3日，公司召开专题会议，决定成立仓储项目攻坚专班，"
+            "由公司副总经理孙某任专班负责人，财务部、工程部抽调人员组成。")
+    assert _coded_names("公司成立仓储项目攻坚专班", text) == []
+    public = ("11月3日，某县人民政府成立仓储物流项目攻坚专班，由副县长孙某任专班组长。")
+    assert _coded_names("某县成立仓储物流项目攻坚专班", public) == ["仓储物流项目攻坚专班"]

@@ -162,7 +162,7 @@ def test_a_verb_ending_in_qi_does_not_swallow_a_name() -> None:
 def test_a_list_with_a_kind_keeps_an_item_ending_like_a_class() -> None:
     # 文化旅游 alone would read as a tourist class; the 专班 here is an investment one
     names = _names("市政府组建装备制造、文化旅游等2个招商专班。")
-    assert names == ["装备制造专班", "文化旅游专班"]
+    assert names == ["装备制造招商专班", "文化旅游招商专班"]
     candidates = _candidates("市政府组建装备制造、文化旅游等2个招商专班。")
     assert [c.domain_name for c in candidates] == ["装备制造招商专班", "文化旅游招商专班"]
 
@@ -189,3 +189,64 @@ def test_a_report_s_plan_for_the_coming_year_sets_nothing_up() -> None:
     assert _names(text) == ["数字经济工作专班", "数字经济工作专班"]
     review = "一、2025年重点工作完成情况\n年初组建了数字经济工作专班。"
     assert _names(review) == ["数字经济工作专班"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a name may begin with a place or noun whose first character is also an adverb
+        ("省水利厅成立太湖流域防汛工作专班。", ["太湖流域防汛工作专班"]),
+        ("区住建局组建既有建筑节能改造工作专班。", ["既有建筑节能改造工作专班"]),
+        ("县商务局成立再生资源回收专班。", ["再生资源回收专班"]),
+        ("县里组建还建房建设专班。", ["还建房建设专班"]),
+    ],
+)
+def test_names_beginning_like_an_adverb(text: str, names: list[str]) -> None:
+    assert _names(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # dates, particles and 报 before 专班 are running text, not a name
+        "自前年9月专班组建以来，共化解纠纷四百件。",
+        "各乡镇请于6月15日前报专班办公室备案。",
+        "下一步，局里将会同街道一起把专班建强。",
+        # a proposal's title proposes a 专班; it reports none
+        "你们提出的《关于组建城市更新工作专班的建议》已收悉。",
+    ],
+)
+def test_running_text_before_zhuanban_gives_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_class_shown_anywhere_in_the_article_is_a_class_everywhere() -> None:
+    text = ("我校游泳专班在省青少年锦标赛上获得三枚金牌。"
+            "游泳专班组建于2016年，现有学员30名，由两名国家一级教练执教。"
+            "校长表示，游泳专班将继续扩大规模。")
+    assert _names(text, title="我校游泳专班再获佳绩") == []
+    fees = "报名须知：周末绘画专班价1200元，随到随学。"
+    assert _names(fees) == []
+
+
+def test_class_words_do_not_exclude_a_work_task_force() -> None:
+    text = "市教育局成立校外培训机构治理工作专班，严查违规招生和超前授课。"
+    assert _names(text) == ["校外培训机构治理工作专班"]
+
+
+def test_a_headline_run_together_is_cut_at_its_place() -> None:
+    names = _names("夏粮收购进度过半。", title="三天收了两万吨粮食 固镇县粮食收购专班连轴转")
+    assert names == ["粮食收购专班"]
+
+
+def test_an_unnamed_task_force_under_a_leading_group_named_before() -> None:
+    text = ("区委成立区安全生产大检查领导小组，由区委书记任组长。"
+            "领导小组下设工作专班，由分管副区长任组长。")
+    assert _names(text) == ["安全生产大检查工作专班"]
+
+
+def test_a_tier_word_is_not_added_to_list_items() -> None:
+    text = "指挥部下设医疗救治、物资保障等5个分专班。"
+    assert _names(text) == ["医疗救治专班", "物资保障专班"]
+    chosen = "市商务局组建汽车零部件、生物医药2个重点产业招商专班。"
+    assert _names(chosen) == ["汽车零部件产业招商专班", "生物医药产业招商专班"]

@@ -281,3 +281,25 @@ def test_a_page_without_a_date_is_dated_by_its_print_line() -> None:
     text = "本报讯 市政府于本月八日组建会展服务工作专班。\n某某日报 2020年10月11日 第3版"
     founded = _founded(text, None)
     assert founded.value == "2020-10-08"
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "value"),
+    [
+        # 月份 is a month; 年底 is the year's last month
+        ("今年3月份，县政府成立秸秆禁烧工作专班。", "2021-07-20", "2021-03"),
+        ("去年底，市里成立物流保通工作专班。", "2021-07-20", "2020-12"),
+    ],
+)
+def test_month_words_with_suffixes(text: str, published: str, value: str) -> None:
+    assert _founded(text, published).value == value
+
+
+@pytest.mark.parametrize(
+    ("unit", "level"),
+    [("市场监管总局", "national"), ("国家医疗保障局", "national"),
+     ("人力资源社会保障部办公厅", "national"), ("中央网信办", "national"),
+     ("县公安部门", "county")],
+)
+def test_central_organs_from_the_gazetteer_list(unit: str, level: str) -> None:
+    assert code_level(unit, unit_division(unit)) == level

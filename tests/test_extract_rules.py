@@ -41,7 +41,9 @@ def _rank(text: str) -> str:
         ("杭州设数字贸易专班推进跨境电商。", ["数字贸易专班"]),
         ("县里成立城区道路建设专班。", ["城区道路建设专班"]),
         # a count with a kind between it and 专班, and a kind alone
-        ("市政府组建文旅、体育、会展三个产业发展专班。", ["文旅专班", "体育专班", "会展专班"]),
+        # (each item's 专班 is one of the list's kind, as the source writes it)
+        ("市政府组建文旅、体育、会展三个产业发展专班。",
+         ["文旅产业发展专班", "体育产业发展专班", "会展产业发展专班"]),
         ("省里组建海洋经济三个工作专班。", []),
         ("县里组建七大攻坚专班。", []),
         ("其余两个专班由市商务局牵头。", []),
@@ -75,7 +77,7 @@ def test_an_alias_and_its_variants_are_the_full_task() -> None:
 
 def test_a_later_mention_of_a_lists_kind_is_dropped() -> None:
     text = "区里组建用地、用能2个要素保障专班。要素保障专班每周调度一次。"
-    assert _names(text) == ["用地专班", "用能专班"]
+    assert _names(text) == ["用地要素保障专班", "用能要素保障专班"]
 
 
 def test_a_short_and_a_full_name_of_one_task_force_give_one_row() -> None:
@@ -267,3 +269,106 @@ def test_a_header_marker_does_not_cut_the_text() -> None:
 def test_a_line_repeating_the_title_is_headline() -> None:
     doc = Document.from_article(_article("区流调专班连轴转\n正文。", "区流调专班连轴转"))
     assert doc.in_headline(doc.title_end + 2) and not doc.in_headline(len(doc.body) - 1)
+
+
+# ---- round 2 (fields): central organs, places named alone, speakers, heads, domains, dates ----
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # a central organ abbreviated (总局) or named with its office as the issuer
+        ("为加强锂电池质量监管，市场监管总局组建锂电池质量监管工作专班，负责统筹协调。", ""),
+        ("经部领导同意，决定成立农民工返岗服务工作专班。现将有关事项通知如下。\n"
+         "组长：部长　某某\n住房和城乡建设部办公厅",
+         "住房和城乡建设部办公厅关于成立农民工返岗服务工作专班的通知"),
+        ("经局党组研究，决定成立医保支付方式改革工作专班，会同公安、财政部门推进。\n"
+         "国家医疗保障局办公室", "国家医疗保障局办公室关于成立医保支付方式改革工作专班的通知"),
+    ],
+)
+def test_central_organs_are_national_and_have_no_province(text: str, title: str) -> None:
+    row = _coded(text, title)[0]
+    assert row["level"] == "national"
+    assert (row["province"], row["prefecture"], row["county"]) == ("", "", "")
+
+
+def test_a_verb_like_short_name_is_no_place() -> None:
+    # 会同 ("together with") before 公安 is not 会同县; 港口 before 疫情 is not 港口区
+    row = _coded("省卫健委成立港口疫情防控工作专班，会同公安、海关等部门开展排查。")[0]
+    assert row["county"] == "" and row["prefecture"] == ""
+    assert row["name"] == "港口疫情防控工作专班"
+
+
+@pytest.mark.parametrize(
+    ("text", "province", "level"),
+    [
+        ("记者从有关部门获悉，天津已组建生物医药产业链工作专班。", "天津市", "provincial"),
+        ("近日，厦门成立会展业发展工作专班，推动会展经济提质。", "福建省", "prefecture"),
+    ],
+)
+def test_a_place_named_alone_as_the_subject_sets_the_zhuanban_up(text: str, province: str,
+                                                                   level: str) -> None:
+    row = _coded(text)[0]
+    assert (row["province"], row["level"]) == (province, level)
+
+
+def test_an_adverbial_opening_is_no_founder() -> None:
+    text = ("今年，州委、州政府在原有指挥部基础上成立了草原保护工作专班，统筹推进禁牧休牧。")
+    row = _coded(text, url="http://www.example.gov.cn/a.html",
+                 title="甘南州成立草原保护工作专班")[0]
+    assert row["prefecture"] == "甘南藏族自治州"
+    assert row["level"] == "prefecture"
+
+
+def test_a_debriefing_report_is_read_as_the_speakers_own_words() -> None:
+    text = ("按照区委安排，现将本人履职情况报告如下：年初，区委、区政府成立区城市更新工作专班，"
+            "由本人任组长，统筹推进老旧街区改造。")
+    rows = _coded(text, title="区委常委、常务副区长某某2022年度述职报告")
+    assert rows[0]["leader_rank"] == "deputy_in_charge"
+
+
+@pytest.mark.parametrize(
+    ("text", "rank"),
+    [
+        # the titles come before the 专班's own name
+        ("副县长、县防汛工作专班组长某某出席会议并讲话，县人武部副部长主持会议。",
+         "deputy_in_charge"),
+        ("市政协副主席、市古城保护工作专班组长某某带队检查。", "deputy_in_charge"),
+    ],
+)
+def test_titles_before_a_zhuanban_designation(text: str, rank: str) -> None:
+    assert _rank(text) == rank
+
+
+def test_other_items_of_a_list_take_the_shared_head_rank() -> None:
+    from pipeline.extract.leader import respective_head
+    body = ("日前，县委、县政府组建茶叶提质、景区提升、河道清淤三个工作专班。"
+            "其中，茶叶提质工作专班由县长某某任组长，另两个专班由县委常委分别牵头。")
+    end = body.index("。") + 1
+    assert respective_head(body, 0, end, 0, 3).rank == "unknown"
+    assert respective_head(body, 0, end, 1, 3).rank == "deputy_in_charge"
+    assert respective_head(body, 0, end, 2, 3).rank == "deputy_in_charge"
+
+
+@pytest.mark.parametrize(
+    ("name", "domain", "topic"),
+    [
+        ("查处欺诈骗取医疗保障基金工作专班", "society_livelihood", "social_security"),
+        ("危险化学品园区安全整治工作专班", "society_livelihood", "work_safety"),
+        ("石化园区安全隐患排查工作专班", "society_livelihood", "work_safety"),
+        ("滇金丝猴与亚洲象保护工作专班", "ecology_environment", "protected_areas"),
+        ("光谷科创区建设工作专班", "edu_sci_culture_health", "science_technology"),
+        ("“无证明城市”创建工作专班", "politics_admin", "institutional_reform"),
+        ("兴边富民小康村建设工作专班", "society_livelihood", "poverty_rural"),
+        ("外贸企业知识产权保护工作专班", "economy_infrastructure", "business_environment"),
+        # a safety word of another field does not make work safety
+        ("网络安全隐患整治工作专班", "edu_sci_culture_health", "public_opinion"),
+    ],
+)
+def test_round_two_domain_words(name: str, domain: str, topic: str) -> None:
+    coded = code_domain(name, name)
+    assert (coded.domain, coded.topic) == (domain, topic)
+
+
+def test_an_inspector_rank_is_no_leading_post() -> None:
+    # 二级巡视员 is a rank (职级), like 调研员: non_leader
+    assert _rank("市水务局成立排水防涝工作专班，由局二级巡视员某某任专班长。") == "non_leader"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 from typing import Any
 
+from pipeline.extract.codebook import alternation, load_codebook
 from pipeline.extract.dates import code_founded
 from pipeline.extract.detect import Candidate, find_candidates
 from pipeline.extract.document import Document, Sentence
@@ -154,6 +156,8 @@ def _code(doc: Document, group: list[Candidate], candidates: list[Candidate]) ->
     if unit.is_private_company or (unit.from_context and founded_by_company(clause)):
         return None
     span = _span(doc, primary, candidates)
+    if (unit.from_context or not unit.name) and _company_head(span):
+        return None  # '由公司副总经理某某任专班负责人': a company's team
     unit, level = _settle_level(unit, " ".join(s.text for s in span))
     places = place_fields(unit.division) if unit.division else dict.fromkeys(
         ("province", "prefecture", "county"), "")
@@ -194,6 +198,18 @@ def _code(doc: Document, group: list[Candidate], candidates: list[Candidate]) ->
         leader_evidence=_short(leader.evidence),
         founded_evidence=_short(founded.evidence),
     )
+
+
+def _company_head(span: list[Sentence]) -> bool:
+    """Whether the 专班 is headed by a company's manager ('由项目经理某某任专班组长')."""
+    return any(_company_head_regex().search(sentence.text) for sentence in span)
+
+
+@lru_cache(maxsize=1)
+def _company_head_regex() -> re.Pattern[str]:
+    titles = alternation(load_codebook()["detect"]["company_head_titles"])
+    return re.compile(f"(?:{titles})[^，,。；;、]{{0,5}}?(?:担任|出任|兼任|任|为)(?:专班)?"
+                      f"(?:组长|专班长|班长|负责人|召集人|指挥长)")
 
 
 def _settle_level(unit: Unit, span_text: str) -> tuple[Unit, str]:

@@ -64,10 +64,10 @@ def _patterns() -> _Patterns:
         rf"(?P<full>(?P<fy>{_YEAR})年(?P<fm>{_NUM})月(?:(?P<fd>{_NUM})[日号])?)"
         r"|(?P<iso>(?P<iy>\d{4})[-./](?P<im>\d{1,2})[-./](?P<id>\d{1,2}))"
         rf"|(?P<rel>(?P<rw>{alternation(years)})"
-        rf"(?:(?P<rm>{_NUM})月(?:(?P<rd>{_NUM})[日号])?|(?P<rp>年初|年底|上半年))?)(?!以来)"
+        rf"(?:(?P<rm>{_NUM})月(?:(?P<rd>{_NUM})[日号])?|(?P<rp>年初|年底|上半年|底))?)(?!以来)"
         rf"|(?P<md>(?<![\d年月])(?P<mm>{_NUM})月(?P<mdd>{_NUM})[日号])"
         rf"|(?P<tm>(?:本月|当月)(?P<tmd>{_NUM})[日号])"
-        rf"|(?P<mo>(?<![\d年月个一二三四五六七八九十至到止])(?P<mom>{_NUM})月(?![\d一二三四五六七八九十日号份]))"
+        rf"|(?P<mo>(?<![\d年月个一二三四五六七八九十至到止])(?P<mom>{_NUM})月份?(?![\d一二三四五六七八九十日号份]))"
         rf"|(?P<ys>(?<![今去上前当本明])(?:{alternation(book['year_start'])}))"
         rf"|(?P<day>{alternation(days)})"
         rf"|(?P<year>(?P<yy>{_YEAR})年(?![\d一二三四五六七八九十]|度))"
@@ -124,6 +124,8 @@ def _value(match: re.Match[str], published: date | None) -> str:
         return ""
     if kind == "rel":
         year = published.year + p.relative_years[match["rw"]]
+        if match["rp"] in ("年底", "底"):  # "去年底", "今年年底": the year's last month
+            return _iso(year, 12)
         if not match["rm"]:
             return _iso(year)
         day = match["rd"]

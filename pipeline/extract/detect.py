@@ -11,6 +11,7 @@ from pipeline.extract.codebook import CJK, alternation, load_codebook
 from pipeline.extract.document import Document
 from pipeline.extract.domain import keywords_in
 from pipeline.extract.unit import split_unit_prefix, strip_organ_self_reference
+from pipeline.gazetteer import load_gazetteer
 
 _TOKEN = re.compile("专班")
 _NAME_RUN = re.compile(f"[{CJK}0-9A-Za-z“”\"‘’'「」『』《》〈〉·—\\-]{{1,40}}\\Z")
@@ -47,6 +48,11 @@ _IN_PROGRESS = re.compile("(?<=建设|推进|实施|改造|施工|运行|生产|
 _NEXT_OPENER = re.compile("(?:该|这个|此)?(?:工作)?专班")
 _CLAUSE_END = re.compile("[，,。；;！？!?]")
 _MAX_TASK = 20
+# a sentence that opens with a leading group or headquarters named before ('领导小组下设……')
+_BARE_BODY = re.compile("(?:该|此)?(?:工作)?(?:领导小组|指挥部)")
+_BODY_LOOKBACK = 120
+_ADMIN_SUFFIX = re.compile("[省市区县州旗盟]")
+_MAX_INNER_PLACE = 6
 _MIN_TASK = 2
 _WINDOW = 14
 
@@ -79,6 +85,14 @@ class _Patterns:
     opener: re.Pattern[str]
     prose: re.Pattern[str]
     prose_initial: re.Pattern[str]
+    prose_initial_words: tuple[str, ...]
+    date_in_name: re.Pattern[str]
+    class_evidence: re.Pattern[str]
+    class_after: re.Pattern[str]
+    proposal_title: re.Pattern[str]
+    kind_opener: re.Pattern[str]
+    not_inner_places: frozenset[str]
+    tier_kinds: frozenset[str]
     enumeration: re.Pattern[str]
     count: re.Pattern[str]
     plural: re.Pattern[str]
@@ -133,6 +147,16 @@ def _patterns() -> _Patterns:
         opener=re.compile(f"^(?:{alternation(d['name_openers'])})"),
         prose=re.compile(alternation(d["prose_words"])),
         prose_initial=re.compile(f"^(?:{alternation(d['prose_initials'])})"),
+        prose_initial_words=tuple(d["prose_initial_words"]),
+        date_in_name=re.compile(d["date_in_name_pattern"]),
+        class_evidence=re.compile(alternation(d["class_evidence"])),
+        class_after=re.compile(f"^[”」』\"]?(?:{alternation(d['class_after'])})"),
+        proposal_title=re.compile(
+            f"[^《》。；;！？]{{0,30}}?(?:{alternation(d['proposal_titles'])})》"
+        ),
+        kind_opener=re.compile(f"^(?:{alternation(d['kind_openers'])})"),
+        not_inner_places=frozenset(d["not_inner_places"]),
+        tier_kinds=frozenset(d["tier_kinds"]),
         enumeration=re.compile(d["enumeration_pattern"]),
         count=re.compile(d["count_pattern"]),
         plural=re.compile(f"^(?:{alternation(d['plural_openers'])})"),
@@ -199,6 +223,7 @@ def find_candidates(doc: Document) -> list[Candidate]:
     the text defines ("以下简称“线索核查专班”") takes the task of the 专班 it stands for."""
     found: list[Candidate] = []
     aliases: dict[str, str] = {}
+    classes: set[str] = set()
     plan_start = _plan_section_start(doc)
     for token in _TOKEN.finditer(doc.body):
         alias = _alias_at(doc, token.start())
@@ -206,11 +231,14 @@ def find_candidates(doc: Document) -> list[Candidate]:
             if alias and found:
                 aliases[alias] = found[-1].task
             continue
-        for candidate in _candidates_at(doc, token.start(), token.end()):
+        for candidate in _candidates_at(doc, token.start(), token.end(), classes):
             if candidate.is_founding and token.start() >= plan_start:
                 continue  # "二、2025年重点工作 …… 新组建……专班": planned, not set up
             candidate.task = _unalias(candidate.task, aliases)
             found.append(candidate)
+    # a bare 专班 the article shows to be a class anywhere is a class everywhere in it
+    found = [c for c in found if c.name.endswith("工作专班")
+             or not any(c.task.endswith(task) or task.endswith(c.task) for task in classes)]
     _number_lists(doc, found)
     # "组建A、B、C 3个脱贫攻坚专班": a later "脱贫攻坚专班" speaks of the kind, not of a 专班
     kinds = {c.kind for c in found if c.kind}
@@ -262,12 +290,18 @@ def _unalias(task: str, aliases: dict[str, str]) -> str:
     return task
 
 
-def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
+def _candidates_at(doc: Document, start: int, end: int,
+                   classes: set[str] | None = None) -> list[Candidate]:
     """The mentions made by the 专班 at body[start:end]: none (an excluded sense), one, or
-    several for a list ('成立招商引资、项目建设2个工作专班')."""
+    several for a list ('成立招商引资、项目建设2个工作专班'). The task of a bare 专班 shown to
+    be a class (学员, 教练, 开班 … in its sentence, or 专班学员, 专班价 after it) is added to
+    classes."""
     p = _patterns()
     body = doc.body
     after = body[end:end + 8]
+    if p.class_after.match(after):
+        _add_class(doc, start, classes)
+        return []
     if p.vehicle_after.match(after) or p.trips_after.match(after):
         return []
     run_match = _NAME_RUN.search(body, max(0, start - 40), start)
@@ -283,6 +317,8 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
         and not _ENUM_BEFORE.search(body, max(0, run_start - 6), run_start)
     if designation and (after_comma or _QUOTES.sub("", run).endswith("等")):
         return []  # "副市长、专班组长某某", "某局等专班成员单位": a head or members, no name
+    if doc.in_headline(start):
+        run = _headline_place_on(run)
     suffix = "工作专班" if run.endswith("工作") else "专班"
     core = run[:-2] if suffix == "工作专班" else run
     sentence = doc.sentence_at(start)
@@ -293,12 +329,16 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
     boundaries = list(p.boundary.finditer(core))
     before_name = before_clause + (core[:boundaries[-1].start()] if boundaries else "")
     if p.directive.search(body[sentence.start:end]) or p.plural_subject.search(before_name) \
-            or _proposed(body[sentence.start:start]) or _example(doc, sentence.start, end):
+            or _proposed(body[sentence.start:start]) or _example(doc, sentence.start, end) \
+            or _in_proposal_title(doc, sentence.start, start, end):
         return []
     verb_in_core = any(p.founding_verb.fullmatch(b.group()) for b in boundaries)
     is_founding = (verb_in_core or bool(p.founding_verb.search(before_clause))
                    or bool(_AFTER_FOUNDING.match(body[end:end + 60])) or doc.is_founding_notice)
     # a bare 专班 in a sentence about classes or passengers is one; a 工作专班 never is
+    if suffix == "专班" and p.class_evidence.search(sentence.text):
+        _add_class(doc, start, classes)
+        return []
     if not is_founding and suffix == "专班" and p.excluded_context.search(sentence.text):
         return []
     name_part = core[boundaries[-1].end():] if boundaries else core
@@ -333,6 +373,20 @@ def _candidates_at(doc: Document, start: int, end: int) -> list[Candidate]:
     return _unnamed(doc, start, end, is_founding, unit_hint)
 
 
+def _add_class(doc: Document, start: int, classes: set[str] | None) -> None:
+    """Add the task of the bare 专班 at body offset start, a class, to classes."""
+    run = _NAME_RUN.search(doc.body, max(0, start - 40), start)
+    if classes is None or run is None:
+        return
+    words = run.group().rpartition("专班")[2]
+    if words.endswith("工作"):
+        return
+    boundaries = list(_patterns().boundary.finditer(words))
+    task = _clean_name(words[boundaries[-1].end():] if boundaries else words)[1]
+    if task:
+        classes.add(task_key(task + "专班"))
+
+
 def _proposed(head: str) -> bool:
     """Whether the words before a 专班 only propose or plan setting it up ('委员建议：成立……',
     '建议由省政府牵头组建……', '明年将组建……', '拟成立……'): the last founding verb before it
@@ -350,6 +404,14 @@ def _proposed(head: str) -> bool:
     if p.founding_verb.search(head, last.end()):
         return False
     return not p.proposal_taken_up.search(head, max(0, last.start() - 12), last.start())
+
+
+def _in_proposal_title(doc: Document, sentence_start: int, start: int, end: int) -> bool:
+    """Whether the 专班 at body[start:end] is inside the title of a proposal
+    ('您提出的《关于设立……专班的提案》收悉'): proposed, not reported set up."""
+    head = doc.body[sentence_start:start]
+    opening = head.rfind("《")
+    return opening > head.rfind("》") and bool(_patterns().proposal_title.match(doc.body, end))
 
 
 def _example(doc: Document, sentence_start: int, end: int) -> bool:
@@ -391,10 +453,12 @@ def _listed(doc: Document, name_part: str, count: re.Match[str] | None, suffix: 
     # with a kind before 专班 ('文化旅游等4个招商专班') the name ends in the kind, checked above
     named_kind = count.group("kind") if count else ""
     items = [item for item in items if _usable(item, "" if named_kind else suffix)]
-    found = [_named(doc, item, _item_suffix(item, suffix), start, end, is_founding)
-             for item in items]
-    for candidate, item in zip(found, items, strict=True):
-        candidate.domain_name = _with_kind(item, named_kind) + _item_suffix(item, suffix)
+    # each item's 专班 is one of the kind the list names ('装备制造、新能源等4个招商专班' →
+    # 装备制造招商专班)
+    found = [_named(doc, _with_kind(item, named_kind), _item_suffix(item, suffix), start, end,
+                    is_founding) for item in items]
+    for candidate in found:
+        candidate.domain_name = candidate.name
     kind = task_key(count.group("kind") + suffix) if count else ""
     for index, candidate in enumerate(found):
         candidate.list_index, candidate.list_size = index, len(found)
@@ -404,11 +468,13 @@ def _listed(doc: Document, name_part: str, count: re.Match[str] | None, suffix: 
 
 def _with_kind(item: str, kind: str) -> str:
     """A list item's name with the kind the list gives them all ('装备制造' + '招商'), not
-    with a mere qualifier ('二级', '专项')."""
-    qualifier = _patterns().qualifier
-    while kind and (match := qualifier.match(kind)) and match.end():
+    with a mere qualifier ('二级', '专项') or a word that says which items were chosen
+    ('重点产业招商' → 产业招商)."""
+    p = _patterns()
+    while kind and (match := p.qualifier.match(kind) or p.kind_opener.match(kind)) \
+            and match.end():
         kind = kind[match.end():]
-    if not kind or item.endswith(("专班", "组")) or kind in item:
+    if not kind or item.endswith(("专班", "组")) or kind in item or kind in p.tier_kinds:
         return item
     return item + kind
 
@@ -478,10 +544,29 @@ def _clean_name(text: str) -> tuple[str, str]:
     text = text.strip("-—·").removesuffix("等")
     if text.endswith("工作"):
         text = text[:-2]
-    if len(text) < _MIN_TASK or p.prose.search(text) or p.prose_initial.match(text) \
-            or _NOT_A_NAME.search(text):
+    if len(text) < _MIN_TASK or p.prose.search(text) or _NOT_A_NAME.search(text) \
+            or (p.prose_initial.match(text) and not text.startswith(p.prose_initial_words)) \
+            or p.date_in_name.search(text):
         return unit_hint, ""
     return unit_hint, text
+
+
+def _headline_place_on(text: str) -> str:
+    """The words before a headline's 专班 from the last place named inside them after other
+    words: a name begins with its place, so in a headline whose two halves were run together
+    ('一年改了86个小区 西湖区老旧小区改造专班') the words before that place are the first half."""
+    p = _patterns()
+    gazetteer = load_gazetteer()
+    for suffix in reversed(list(_ADMIN_SUFFIX.finditer(text))):
+        for length in range(_MAX_INNER_PLACE, 2, -1):
+            place_start = suffix.end() - length
+            place = text[place_start:suffix.end()]
+            if place_start < _MIN_TASK or len(text) - suffix.end() < _MIN_TASK \
+                    or place in p.not_inner_places or not gazetteer.lookup(place):
+                continue
+            if not any(m.end == place_start for m in gazetteer.find_all(text[:place_start])):
+                return text[place_start:]
+    return text
 
 
 def _strip_function_words(text: str) -> str:
@@ -572,6 +657,10 @@ def _task_for(doc: Document, start: int, end: int) -> str:
     if match and (task := _task_words(match.group(1))):
         return task
     bodies = list(p.body_before.finditer(head))
+    if not bodies and _BARE_BODY.match(head.lstrip()):
+        # '领导小组下设工作专班': the leading group the sentences before name
+        earlier = doc.body[max(0, sentence.start - _BODY_LOOKBACK):sentence.start]
+        bodies = list(p.body_before.finditer(earlier))
     if bodies:
         words = bodies[-1].group(1)
         verbs = list(p.boundary.finditer(words))  # '县政府成立防汛抗旱领导小组' → 防汛抗旱

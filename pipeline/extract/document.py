@@ -30,7 +30,10 @@ _TRAILER_MIN_SHARE = 0.2
 _HEADLINE_LINES = 6
 _NOT_COMPARED = re.compile(r"[\s　:：，,。!！?？“”\"'‘’]")
 # a title saying the article is a speech, and the longest byline naming its speaker
-_SPEECH = re.compile("讲话|致辞|发言")
+_SPEECH = re.compile("讲话|致辞|发言|述职")
+# where the speaker's titles end in a title ('州委书记在……上的讲话', '县委副书记某某2023年度
+# 述职述廉报告')
+_SPEAKER_END = re.compile(r"在|\d{4}年|[〇零一二三四五六七八九]{4}年|述职|关于")
 _BYLINE_CHARS = 24
 _SPEECH_DATE = re.compile(r"[（(](\d{4})年(\d{1,2})月(\d{1,2})日[）)]")
 # the longest place name read before an outlet word ("内蒙古日报")
@@ -202,7 +205,9 @@ class Document:
         上的讲话') or a byline near the top ('县委书记 某某'); '' for other articles."""
         if not _SPEECH.search(self.title):
             return ""
-        lines = [self.title.partition("在")[0], *self.text.split("\n")[:_HEADLINE_LINES]]
+        end = _SPEAKER_END.search(self.title)
+        lines = [self.title[:end.start()] if end else "",
+                 *self.text.split("\n")[:_HEADLINE_LINES]]
         for line in lines:
             if line and line != self.title and len(line) <= _BYLINE_CHARS \
                     and rank_of_person(line)[0] != "unknown":

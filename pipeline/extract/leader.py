@@ -21,6 +21,11 @@ _OTHERS = re.compile(f"(?:另|其余|其他|其它)[{CJK}0-9]{{0,4}}(?:个)?(?:�
 # the speaker of a speech saying "由我任组长"
 _SELF = ("我", "本人")
 _LINK = re.compile("担任|兼任|出任|任")
+# a list of 专班 in one sentence ('组建甲、乙、丙三个工作专班'), and how much of an item's end
+# must recur to name it again
+_LISTED = re.compile(
+    f"((?:[{CJK}“”]{{2,30}}、)+[{CJK}“”]{{2,30}}?)等?[0-9一二三四五六七八九十两]+个(?:工作)?专班")
+_ITEM_TAIL = 4
 # a head named without a title ("由杜海军同志担任组长"), whose titles the text gives elsewhere
 _BARE_NAME = re.compile(f"[{CJK}·]{{2,5}}")
 
@@ -127,9 +132,17 @@ def respective_head(body: str, start: int, end: int, index: int, size: int) -> L
     if match is None:
         return LeaderCode("unknown")
     heads = match.group(1) or match.group(2)
-    # "其中甲专班由市长任组长，另两个专班由市委常委分别牵头": not every item's head
+    # "其中甲专班由市长任组长，另两个专班由市委常委分别牵头": the heads of the items not
+    # given one of their own before
     if _OTHERS.search(body, max(0, match.start() - 12), match.start()):
-        return LeaderCode("unknown")
+        item = _list_item(body, start, end, index, size)
+        own = body[body.rfind("。", 0, match.start()) + 1:match.start()]
+        if not item or item[-_ITEM_TAIL:] in own:
+            return LeaderCode("unknown")
+        shared = _shared_rank(heads)
+        if shared is None:
+            return LeaderCode("unknown")
+        return LeaderCode(shared.rank, shared.titles, _sentence(body, match.start()))
     for separator in "，,、":
         people = heads.split(separator)
         if len(people) == size:
@@ -141,6 +154,16 @@ def respective_head(body: str, start: int, end: int, index: int, size: int) -> L
     if shared is not None:
         return LeaderCode(shared.rank, shared.titles, _sentence(body, match.start()))
     return LeaderCode("unknown")
+
+
+def _list_item(body: str, start: int, end: int, index: int, size: int) -> str:
+    """The words of the index-th item of a list of `size` 专班 written in one sentence
+    ('组建甲、乙、丙三个工作专班'); '' when no such list is found."""
+    for found in _LISTED.finditer(body, start, end):
+        items = found.group(1).split("、")  # the subject may hold a 、 too (市委、市政府)
+        if len(items) >= size:
+            return items[len(items) - size + index]
+    return ""
 
 
 def _after_list(body: str, end: int) -> int:
@@ -199,6 +222,11 @@ def _person(text: str, match: re.Match[str], p: _Patterns) -> str | None:
     if clause.endswith("、") and match.group().startswith("专班") \
             and rank_of_person(clause)[0] != "unknown":
         return clause  # "市委副书记、专班组长某某": the titles come first
+    if match.group().startswith("专班") and "、" in clause:
+        # "副市长、市征兵工作专班组长某某": the titles come before the 专班's name
+        titles = clause.rpartition("、")[0]
+        if rank_of_person(titles)[0] != "unknown" and not p.linking.search(clause):
+            return titles
     linked = p.linking.search(clause)
     if linked:
         head = clause[:linked.start()]

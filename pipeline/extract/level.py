@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 
 from pipeline.extract.codebook import CJK, alternation, load_codebook
-from pipeline.gazetteer import Division
+from pipeline.gazetteer import Division, central_organs
 
 _DIVISION_LEVEL = {"province": "provincial", "prefecture": "prefecture", "county": "county"}
 # how far before a person's title its organ may be written (县应急管理局局长)
@@ -16,11 +16,21 @@ _NOT_TOWNSHIP = re.compile("乡村|城乡|乡镇|村镇|镇村|城镇|农村|新
 
 
 @lru_cache(maxsize=1)
+def national_regex() -> str:
+    """A regular expression for a central organ's name: the codebook's national patterns and
+    the gazetteer's list of central organs (a name ending in 部 not followed by 门 or 署, so
+    that 公安部门 and 教育部署 are no ministry)."""
+    book = load_codebook()
+    organs = "|".join(re.escape(name) for name in central_organs())
+    return "(?:" + "|".join(book["level"]["national_patterns"]) + f"|{organs})(?![门署])"
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str],
                          list[tuple[str, str]]]:
     book = load_codebook()
     unit = book["unit"]
-    national = re.compile("|".join(book["level"]["national_patterns"]))
+    national = re.compile(national_regex())
     sub_county = re.compile(f"[{CJK}](?:{alternation(unit['sub_county_markers'])})")
     institution = re.compile(alternation(unit["institution_markers"]))
     branch = re.compile(f"(?:{alternation(unit['branch_suffixes'])})$")

@@ -8,12 +8,16 @@ from functools import lru_cache
 
 from pipeline.extract.codebook import CJK, alternation, load_codebook
 from pipeline.extract.document import Document, Sentence
+from pipeline.extract.level import national_regex
 from pipeline.gazetteer import Division, load_gazetteer
 
 _DATE_OPENER = re.compile(
     r"^(?:(?:\d{4}|[〇零一二三四五六七八九]{4})年)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
     r"(?:(?:\d{1,2}|[一二三四五六七八九十]{1,3})日)?(?:上午|下午|晚上|晚|早上)?|^\d{4}年(?:初|底|以来)?"
 )
+# an adverbial opening a clause ("在原有领导小组基础上成立……") names no founder
+_ADVERBIAL_OPENER = re.compile(
+    r"^(?:在|从|以)[^，,。；]{1,24}?(?:基础上|前提下|背景下|过程中|情况下|框架下|为基础)")
 _MAX_SUBJECT = 30
 # an institution read from a clause's start has a name of its own ("南昌大学", not "中小学")
 _MIN_INSTITUTION = 4
@@ -80,7 +84,7 @@ def _patterns() -> _Patterns:
     return _Patterns(
         strip_prefix=re.compile(f"^(?:{alternation(unit['strip_prefixes'])})"),
         self_reference=re.compile(f"^(?:{alternation(unit['self_reference'])})"),
-        national=re.compile("^(?:" + "|".join(book["level"]["national_patterns"]) + ")"),
+        national=re.compile("^" + national_regex()),
         place_organ=re.compile(f"^(?:{place_organs})"),
         co_organ=re.compile(
             f"^[、和及与]?(?:自治区|自治州|自治县|{alternation(level_words)})(?:{place_organs})"
@@ -174,7 +178,8 @@ def subject_unit(clause: str) -> str:
     p = _patterns()
     text = clause.strip(" ，,、")
     while True:
-        match = p.openers.match(text) or _DATE_OPENER.match(text)
+        match = (_ADVERBIAL_OPENER.match(text) or p.openers.match(text)
+                 or _DATE_OPENER.match(text))
         if not match or not match.end():
             break
         text = text[match.end():].lstrip("，,、 ")
@@ -229,6 +234,9 @@ def unit_division(unit: str) -> Division | None:
     gazetteer = load_gazetteer()
     places = gazetteer.find_all(unit)
     division = places[-1].division if places else None
+    if division is None and unit:
+        # a place named alone, as the subject of a clause ("上海已组建……" → 上海市)
+        division = gazetteer.resolve(unit)
     branch = _patterns().branch.search(unit)
     if branch and (not places or places[-1].end <= branch.start()):
         stem = branch.group(1)
@@ -295,6 +303,8 @@ def make_unit(raw: str, doc: Document, evidence: str) -> Unit:
     if _patterns().institution_end.fullmatch(name):
         name = _full_organ_name(name, doc)
     division = unit_division(name) or _division_in_context(name, doc)
+    if division is not None and name == division.short_name:
+        name = division.name
     if division is None and name:
         context = context_unit(doc)
         if context.division is not None and _patterns().sub_county_end.match(name):
