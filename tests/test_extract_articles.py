@@ -183,3 +183,28 @@ def test_a_task_force_headed_by_a_company_manager_gives_no_row() -> None:
     assert _coded_names("公司成立仓储项目攻坚专班", text) == []
     public = ("11月3日，某县人民政府成立仓储物流项目攻坚专班，由副县长孙某任专班组长。")
     assert _coded_names("某县成立仓储物流项目攻坚专班", public) == ["仓储物流项目攻坚专班"]
+
+
+def test_numbered_list_lines_take_heads_given_in_turn_after_them() -> None:
+    article = {"id": "n", "title": "某县成立两个工作专班", "published": "2022-05-10",
+               "text": ("近日，云和县人民政府决定成立两个工作专班，分别为：\n"
+                        "1. 乡村旅游发展工作专班；\n"
+                        "2. 农产品加工工作专班。\n"
+                        "两个专班分别由县长张某、县农业农村局局长李某任组长。")}
+    ranks = {m.name: m.leader_rank for m in extract_article(article)}
+    assert ranks == {"乡村旅游发展工作专班": "principal", "农产品加工工作专班": "dept_head"}
+
+
+def test_a_company_of_a_place_setting_up_a_team_gives_no_row() -> None:
+    article = {"id": "k", "title": "", "published": "2022-05-10",
+               "text": "日前，宁波市一家民营电子有限公司从各车间抽调骨干，组建芯片封装攻关专班。"}
+    assert extract_article(article) == []
+
+
+def test_a_name_written_ever_fuller_is_one_task_force() -> None:
+    article = {"id": "m", "title": "城南街道老旧小区改造专班：让居民说了算",
+               "published": "2022-05-10",
+               "text": ("城南街道老旧小区改造专班：让居民说了算\n"
+                        "在居民议事会上，街道老旧小区改造专班专班长、四级调研员王某介绍方案。"
+                        "今年，城南街道抽调城管、规划等人员组成老旧小区改造专班。")}
+    assert len(extract_article(article)) == 1

@@ -250,3 +250,67 @@ def test_a_tier_word_is_not_added_to_list_items() -> None:
     assert _names(text) == ["医疗救治专班", "物资保障专班"]
     chosen = "市商务局组建汽车零部件、生物医药2个重点产业招商专班。"
     assert _names(chosen) == ["汽车零部件产业招商专班", "生物医药产业招商专班"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a short word before a bare 专班 in running text: a verb, a quantifier, a count of
+        # occasions, the agent of a sentence, a second post held (兼)
+        "区长在督办专班工作时指出，要把问题解决在基层。",
+        "各街道要指定联络员，协同专班开展入户走访。",
+        "（三）少数专班会商频次偏低。",
+        "会议要求，每周召开两次专班会议，研究解决具体问题。",
+        "跨部门的事项由专班统一协调，三日内答复。",
+        "市商务局副局长王某任副组长兼专班办公室主任。",
+        # a transport company's extra runs
+        "五一假期，客运站增开专班120班次。",
+        # an enrollment's expansion speaks of classes
+        "多所职业院校与企业合作的产学订单专班今年扩招三成。",
+    ],
+)
+def test_running_words_before_a_bare_zhuanban_give_no_name(text: str) -> None:
+    assert _names(text) == []
+
+
+def test_a_short_task_name_with_a_codebook_keyword_is_kept() -> None:
+    assert _names("县公安局禁毒专班连日开展排查，破获案件三起。") == ["禁毒专班"]
+
+
+def test_an_example_noun_later_in_the_clause_makes_an_example() -> None:
+    assert _names("我们将借鉴兄弟县市专班服务重点企业的做法，优化营商环境。") == []
+
+
+def test_a_name_with_an_assessment_task_is_a_name() -> None:
+    assert _names("省生态环境厅成立环境影响评估复核工作专班。") == ["环境影响评估复核工作专班"]
+
+
+def test_an_attached_file_line_reports_no_task_force() -> None:
+    text = ("市政府决定成立城市更新工作专班，负责统筹推进全市城市更新。\n"
+            "附件：1.城市更新专班成员名单.docx\n"
+            "2.城市更新专班联络员名单.pdf")
+    assert _names(text) == ["城市更新工作专班"]
+
+
+def test_consecutive_numbered_lines_form_one_list() -> None:
+    text = ("县政府决定成立三个工作专班，分别为：\n"
+            "（一）乡村旅游发展工作专班；\n"
+            "（二）农产品加工工作专班；\n"
+            "（三）电商物流工作专班。\n"
+            "三个专班分别由副县长甲、乙、丙任组长。")
+    found = _candidates(text)
+    assert [(c.name, c.list_index, c.list_size) for c in found] == [
+        ("乡村旅游发展工作专班", 0, 3), ("农产品加工工作专班", 1, 3), ("电商物流工作专班", 2, 3)]
+
+
+def test_numbered_lines_with_their_own_details_are_not_one_list() -> None:
+    text = ("1. 乡村旅游发展工作专班，由副县长甲任组长；\n"
+            "2. 农产品加工工作专班，由县农业农村局局长乙任组长。")
+    assert [c.list_size for c in _candidates(text)] == [1, 1]
+
+
+def test_a_count_of_meetings_in_a_founding_notice_is_no_name() -> None:
+    text = ("关于成立城市更新工作专班的通知\n为统筹推进城市更新，决定成立城市更新工作专班。\n"
+            "专班实行月调度制度，每月召开一次专班会议。")
+    assert _names(text, title="关于成立城市更新工作专班的通知") == [
+        "城市更新工作专班", "城市更新工作专班", "城市更新工作专班"]

@@ -7,7 +7,7 @@ from pipeline.extract import extract_article
 from pipeline.extract.detect import find_candidates
 from pipeline.extract.document import Document, outlet_places, strip_trailer
 from pipeline.extract.domain import code_domain
-from pipeline.extract.leader import code_leader
+from pipeline.extract.leader import code_leader, rank_of_person
 
 
 def _article(text: str, title: str = "", **extra: str) -> dict:
@@ -372,3 +372,74 @@ def test_round_two_domain_words(name: str, domain: str, topic: str) -> None:
 def test_an_inspector_rank_is_no_leading_post() -> None:
     # 二级巡视员 is a rank (职级), like 调研员: non_leader
     assert _rank("市水务局成立排水防涝工作专班，由局二级巡视员某某任专班长。") == "non_leader"
+
+
+@pytest.mark.parametrize(
+    ("text", "rank"),
+    [
+        # the deputy secretary of a discipline or political-legal commission, or of a
+        # department's Party group, is a department deputy, not a 副书记 of the level
+        ("县里成立问题线索处置专班，由县纪委副书记、县监委副主任某某任组长。", "dept_deputy"),
+        ("组长：某某（市委政法委常务副书记）", "dept_deputy"),
+        ("局里成立安全生产工作专班，由局党组副书记、局长某某任组长。", "dept_head"),
+        # the level's own deputy secretary is still deputy_in_charge
+        ("市里成立招商工作专班，由市委副书记某某任组长。", "deputy_in_charge"),
+    ],
+)
+def test_deputy_secretaries_of_organs_are_department_deputies(text: str, rank: str) -> None:
+    assert _rank(text) == rank
+
+
+def test_a_table_row_under_a_head_column_gives_the_head() -> None:
+    body = ("全县组建三个工作专班。\n附：专班名称及牵头领导\n一、物流园建设工作专班 副县长 王某\n"
+            "二、河道清淤工作专班 县委常委、宣传部长 李某\n三、文旅融合工作专班 （待定）")
+    row2 = body.index("二、")
+    assert code_leader(body, row2, body.index("\n", row2)).rank == "deputy_in_charge"
+    row1 = body.index("一、")
+    assert code_leader(body, row1, body.index("\n", row1)).rank == "deputy_in_charge"
+    row3 = body.index("三、")
+    assert code_leader(body, row3, len(body)).rank == "unknown"
+    # without a header naming a head column, titles after a name are not read as its head
+    plain = "全县组建工作专班如下。\n物流园建设工作专班 副县长 王某"
+    assert code_leader(plain, plain.index("物流"), len(plain)).rank == "unknown"
+
+
+def test_an_interviews_one_guest_naming_himself_head_is_ranked_by_his_title() -> None:
+    text = ("访谈时间：2023年6月1日 嘉宾：某市医疗保障局局长 赵某\n【主持人】听说专班成立了？\n"
+            "【赵某】今年3月，我们局成立了打击欺诈骗保工作专班，我担任专班组长。")
+    doc = Document.from_article(_article(text, "在线访谈：守好群众的救命钱"))
+    assert rank_of_person(doc.speaker)[0] == "dept_head"
+    guest = "嘉宾：某市医疗保障局局长 赵某"
+    two = text.replace(guest, f"{guest}\n嘉宾：副局长 钱某")
+    assert Document.from_article(_article(two, "在线访谈：守好群众的救命钱")).speaker == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "context", "domain", "topic"),
+    [
+        ("12345接诉即办工作专班", "区里成立接诉即办工作专班，推动群众诉求快速办理。",
+         "politics_admin", "grassroots_governance"),
+        ("群众诉求办理专班", "街道成立群众诉求办理专班。", "politics_admin",
+         "grassroots_governance"),
+        # the firms' grievances are the business environment
+        ("涉企诉求办理工作专班", "市里成立涉企诉求办理工作专班。", "economy_infrastructure",
+         "business_environment"),
+        ("农村煤改电工作专班", "县里成立农村煤改电工作专班。", "ecology_environment",
+         "air_pollution"),
+        ("清洁取暖工作专班", "市里成立清洁取暖工作专班。", "ecology_environment", "air_pollution"),
+        ("秋粮收购工作专班", "县里成立秋粮收购工作专班，保障农民售粮。", "economy_infrastructure",
+         "agriculture_economy"),
+        ("历史遗留问题矛盾化解工作专班", "区里成立历史遗留问题矛盾化解工作专班。", "politics_admin",
+         "petition"),
+        # chemical plants rectified for their pollution are environmental; their growth is not
+        ("化工企业专项整治工作专班", "市里成立化工企业专项整治工作专班，整治沿江企业偷排。",
+         "ecology_environment", "water_environment"),
+        ("化工产业发展工作专班", "市里成立化工产业发展工作专班，推动沿江化工园区发展。",
+         "economy_infrastructure", "industry_chain"),
+        ("化工企业安全整治工作专班", "市里成立化工企业安全整治工作专班，整治沿江企业隐患。",
+         "society_livelihood", "work_safety"),
+    ],
+)
+def test_round_three_domain_rules(name: str, context: str, domain: str, topic: str) -> None:
+    coded = code_domain(name, context)
+    assert (coded.domain, coded.topic) == (domain, topic)

@@ -13,7 +13,7 @@ from pipeline.extract.dates import code_founded
 from pipeline.extract.detect import Candidate, find_candidates
 from pipeline.extract.document import Document, Sentence
 from pipeline.extract.domain import code_domain
-from pipeline.extract.leader import LeaderCode, code_leader, respective_head
+from pipeline.extract.leader import LeaderCode, _after_list, code_leader, respective_head
 from pipeline.extract.level import code_level, level_from_titles
 from pipeline.extract.unit import Unit, establishing_unit, founded_by_company, unit_key
 from pipeline.gazetteer import LEVELS, Division, load_gazetteer, place_fields
@@ -128,10 +128,18 @@ def _merge_contained(doc: Document, groups: dict[str, list[Candidate]]) -> None:
         containers = [other for other in groups if other != key
                       and (key in other or ((in_title or not founded) and _abbreviates(key, other)))
                       and not tokens & {c.start for c in groups[other]}]
-        if len(containers) == 1:
-            groups[containers[0]].extend(groups.pop(key))
+        if len(containers) == 1 or _nested(containers):
+            # several containers each inside the next ('老旧小区改造' in '街道老旧小区改造' in
+            # '书院街街道老旧小区改造') are one name written ever fuller
+            groups[min(containers, key=len)].extend(groups.pop(key))
         elif containers and not any(c.is_founding for c in groups[key]):
             del groups[key]
+
+
+def _nested(keys: list[str]) -> bool:
+    """Whether several tasks each lie inside the next longer one."""
+    ordered = sorted(keys, key=len)
+    return len(ordered) > 1 and all(a in b for a, b in zip(ordered, ordered[1:], strict=False))
 
 
 def _abbreviates(short: str, full: str) -> bool:
@@ -153,7 +161,8 @@ def _code(doc: Document, group: list[Candidate], candidates: list[Candidate]) ->
         if hinted is not None:
             unit = establishing_unit(doc, hinted.start, hinted.unit_hint)
     clause = doc.body[doc.clause_start(primary.start):primary.start]
-    if unit.is_private_company or (unit.from_context and founded_by_company(clause)):
+    if unit.is_private_company or (unit.from_context and founded_by_company(clause)) \
+            or _a_company_founds(doc, primary, unit):
         return None
     span = _span(doc, primary, candidates)
     if (unit.from_context or not unit.name) and _company_head(span):
@@ -198,6 +207,25 @@ def _code(doc: Document, group: list[Candidate], candidates: list[Candidate]) ->
         leader_evidence=_short(leader.evidence),
         founded_evidence=_short(founded.evidence),
     )
+
+
+def _a_company_founds(doc: Document, candidate: Candidate, unit: Unit) -> bool:
+    """Whether the sentence reports a company of a place setting the 专班 up ('柳州市一家
+    民营科技有限公司……组建攻关专班'): the unit read is only the place the company is in."""
+    if unit.division is None or unit.name != unit.division.name or not candidate.is_founding:
+        return False
+    head = doc.body[doc.sentence_at(candidate.start).start:candidate.start]
+    company, public = _a_company_regex()
+    found = company.search(head)
+    return found is not None and not public.search(found.group())
+
+
+@lru_cache(maxsize=1)
+def _a_company_regex() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    d = load_codebook()["detect"]
+    return (re.compile(f"(?:(?<=[省市县区州旗])一|一家|某家|某)[^，,。；;、的]{{0,12}}?"
+                       f"(?:{alternation(d['company_markers'])})"),
+            re.compile(alternation(d["public_company_markers"])))
 
 
 def _company_head(span: list[Sentence]) -> bool:
@@ -270,7 +298,7 @@ def _leader(doc: Document, group: list[Candidate], candidates: list[Candidate]) 
     for candidate in group:
         span = _span(doc, candidate, candidates)
         start, end = span[0].start, span[-1].end
-        if candidate.list_size > 1 and "分别" in doc.body[start:end]:
+        if candidate.list_size > 1 and "分别" in doc.body[start:_after_list(doc.body, end)]:
             leader = respective_head(doc.body, start, end, candidate.list_index,
                                      candidate.list_size)
         else:

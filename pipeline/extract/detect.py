@@ -47,6 +47,7 @@ _IN_PROGRESS = re.compile("(?<=建设|推进|实施|改造|施工|运行|生产|
 # a sentence that goes on about the 专班 just mentioned: "专班由……", "该专班……"
 _NEXT_OPENER = re.compile("(?:该|这个|此)?(?:工作)?专班")
 _CLAUSE_END = re.compile("[，,。；;！？!?]")
+_LINE_END = re.compile("[，,。；;]?")
 _MAX_TASK = 20
 # a sentence that opens with a leading group or headquarters named before ('领导小组下设……')
 _BARE_BODY = re.compile("(?:该|此)?(?:工作)?(?:领导小组|指挥部)")
@@ -121,6 +122,8 @@ class _Patterns:
     body_before: re.Pattern[str]
     designation_after: re.Pattern[str]
     designation_link: re.Pattern[str]
+    attachment_line: re.Pattern[str]
+    occasion: re.Pattern[str]
 
 
 def _alternation_except(words: list[str], not_before: dict[str, list[str]]) -> str:
@@ -180,7 +183,10 @@ def _patterns() -> _Patterns:
         ),
         proposal_taken_up=re.compile(alternation(d["proposal_taken_up"])),
         example_verb=re.compile(alternation(d["example_verbs"])),
-        example_after=re.compile(f"的?(?:{alternation(d['example_nouns'])})"),
+        example_after=re.compile(
+            f"[^，,。；;！？!?]{{0,{int(d['example_noun_window'])}}}?"
+            f"的?(?:{alternation(d['example_nouns'])})"
+        ),
         plan_heading=re.compile(d["plan_heading_pattern"]),
         plan_heading_not=re.compile(alternation(d["plan_heading_not"])),
         plan=re.compile(f"(?:{alternation(d['plan_words'])})[^，,。；;！？]{{0,8}}\\Z"),
@@ -200,6 +206,8 @@ def _patterns() -> _Patterns:
         body_before=re.compile(f"([{CJK}]{{2,24}}?)(?:工作)?(?:领导小组|指挥部)"),
         designation_after=re.compile(f"^(?:{alternation(d['designation_after'])})"),
         designation_link=re.compile(alternation(d["designation_links"])),
+        attachment_line=re.compile(d["attachment_line_pattern"]),
+        occasion=re.compile(d["occasion_pattern"]),
     )
 
 
@@ -226,6 +234,8 @@ def find_candidates(doc: Document) -> list[Candidate]:
     classes: set[str] = set()
     plan_start = _plan_section_start(doc)
     for token in _TOKEN.finditer(doc.body):
+        if _in_attachment_line(doc, token.start()):
+            continue  # "附件：1.某某工作专班成员名单.docx": a file, not a report
         alias = _alias_at(doc, token.start())
         if alias is not None:
             if alias and found:
@@ -243,6 +253,15 @@ def find_candidates(doc: Document) -> list[Candidate]:
     # "组建A、B、C 3个脱贫攻坚专班": a later "脱贫攻坚专班" speaks of the kind, not of a 专班
     kinds = {c.kind for c in found if c.kind}
     return [c for c in found if c.kind or c.task not in kinds]
+
+
+def _in_attachment_line(doc: Document, pos: int) -> bool:
+    """Whether body offset pos lies on a line naming an attached file ('附件：……名单',
+    '2.某某专班成员名单.docx')."""
+    line_start = doc.body.rfind("\n", 0, pos) + 1
+    line_end = doc.body.find("\n", pos)
+    line = doc.body[line_start:line_end if line_end >= 0 else len(doc.body)]
+    return bool(_patterns().attachment_line.search(line))
 
 
 def _plan_section_start(doc: Document) -> int:
@@ -270,6 +289,40 @@ def _number_lists(doc: Document, found: list[Candidate]) -> None:
             for index, member in enumerate(chain):
                 member.list_index, member.list_size = index, len(chain)
         chain = [candidate] if candidate is not None else []
+    _number_lines(doc, found)
+
+
+def _number_lines(doc: Document, found: list[Candidate]) -> None:
+    """Number the 专班 of a list written one numbered line each ('1. 甲专班；' '2. 乙专班；'),
+    so that the sentence after it giving their heads in turn ('分别由……任组长') is read for
+    each: a run of two or more consecutive numbered lines, each only one 专班's name."""
+    lines: dict[int, list[Candidate]] = {}
+    for candidate in found:
+        if candidate.list_size == 1:
+            lines.setdefault(_numbered_line(doc, candidate.start, candidate.end), []) \
+                .append(candidate)
+    run: list[Candidate] = []
+    for line_start in [*sorted(k for k in lines if k >= 0), None]:
+        members = lines.get(line_start, []) if line_start is not None else []
+        if line_start is not None and len(members) == 1 and run \
+                and doc.body.find("\n", run[-1].end) + 1 == line_start:
+            run.append(members[0])
+            continue
+        if len(run) > 1:
+            for index, member in enumerate(run):
+                member.list_index, member.list_size = index, len(run)
+        run = members[:1] if len(members) == 1 else []
+
+
+def _numbered_line(doc: Document, start: int, end: int) -> int:
+    """Body offset of the line holding the 专班 at body[start:end] when the line is a
+    numbered item ending with it ('1. 甲专班；', '（二）乙工作专班'); -1 otherwise."""
+    line_start = doc.body.rfind("\n", 0, start) + 1
+    line_end = doc.body.find("\n", end)
+    tail = doc.body[end:line_end if line_end >= 0 else len(doc.body)].strip()
+    text = doc.body[line_start:start].lstrip()
+    numbered = _patterns().enumeration.match(text) and _LINE_END.fullmatch(tail)
+    return line_start if numbered else -1
 
 
 def _alias_at(doc: Document, start: int) -> str | None:
@@ -367,6 +420,9 @@ def _candidates_at(doc: Document, start: int, end: int,
     if task:
         if suffix == "专班" and p.excluded_name.search(task):
             return []
+        if suffix == "专班" and not is_founding and len(task) <= _MIN_TASK \
+                and not keywords_in(task):
+            return []  # "在检查专班工作时", "记着专班成立以来的议题": running text
         candidate = _named(doc, task, suffix, start, end, is_founding)
         candidate.unit_hint = unit_hint
         return [candidate]
@@ -545,6 +601,7 @@ def _clean_name(text: str) -> tuple[str, str]:
     if text.endswith("工作"):
         text = text[:-2]
     if len(text) < _MIN_TASK or p.prose.search(text) or _NOT_A_NAME.search(text) \
+            or p.occasion.match(text) \
             or (p.prose_initial.match(text) and not text.startswith(p.prose_initial_words)) \
             or p.date_in_name.search(text):
         return unit_hint, ""

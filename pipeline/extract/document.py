@@ -35,6 +35,9 @@ _SPEECH = re.compile("讲话|致辞|发言|述职")
 # 述职述廉报告')
 _SPEAKER_END = re.compile(r"在|\d{4}年|[〇零一二三四五六七八九]{4}年|述职|关于")
 _BYLINE_CHARS = 24
+# an interview's one guest ('访谈 … 嘉宾：市人社局党组书记、局长 某某'), who speaks as 我
+_INTERVIEW = re.compile("访谈")
+_GUEST = re.compile(r"嘉宾[：:]([^：:；;，,。\n]{2,40})$", re.MULTILINE)
 _SPEECH_DATE = re.compile(r"[（(](\d{4})年(\d{1,2})月(\d{1,2})日[）)]")
 # the longest place name read before an outlet word ("内蒙古日报")
 _OUTLET_STEM = 4
@@ -202,7 +205,12 @@ class Document:
     @cached_property
     def speaker(self) -> str:
         """The titles of the person whose speech the article is, from the title ('州委书记在……
-        上的讲话') or a byline near the top ('县委书记 某某'); '' for other articles."""
+        上的讲话') or a byline near the top ('县委书记 某某'), or of an interview's one guest
+        ('嘉宾：市人社局局长 某某'); '' for other articles."""
+        if _INTERVIEW.search(self.title):
+            guests = _GUEST.findall("\n".join(self.text.split("\n")[:_HEADLINE_LINES]))
+            if len(guests) == 1 and rank_of_person(guests[0])[0] != "unknown":
+                return guests[0]
         if not _SPEECH.search(self.title):
             return ""
         end = _SPEAKER_END.search(self.title)

@@ -28,6 +28,11 @@ _LISTED = re.compile(
 _ITEM_TAIL = 4
 # a head named without a title ("由杜海军同志担任组长"), whose titles the text gives elsewhere
 _BARE_NAME = re.compile(f"[{CJK}·]{{2,5}}")
+# a table of 专班 and their heads, one row a line ('第一专班 某某工作专班 副县长 某某') under a
+# header naming the column ('各专班名称和牵头县领导', '专班名称 组长 牵头单位')
+_HEAD_COLUMN = re.compile("牵头[^，,。；;\n]{0,4}领导|组长|召集人|专班长|负责人|挂帅领导")
+_ROW_CELLS = re.compile(rf"[{CJK}·、\s　（）()]{{2,40}}")
+_MAX_HEADER_LINES = 12
 
 
 @dataclass(frozen=True)
@@ -211,6 +216,28 @@ def code_leader(body: str, start: int, end: int, speaker: str = "") -> LeaderCod
             rank, titles = rank_of_person(person)
             if rank != "unknown":
                 return LeaderCode(rank, titles, _sentence(text, match.start()))
+    return _table_row_head(body, start)
+
+
+def _table_row_head(body: str, start: int) -> LeaderCode:
+    """Rank of the head given in the cells after a 专班's name on its line of a table whose
+    header names a head column ('附：各专班名称和牵头县领导' over '第二专班 某某工作专班 副县长
+    某某'); unknown when the line is not such a row."""
+    line_start = body.rfind("\n", 0, start) + 1
+    line_end = body.find("\n", start)
+    line = body[line_start:line_end if line_end >= 0 else len(body)]
+    name_end = line.rfind("专班")
+    cells = line[name_end + 2:].strip() if name_end >= 0 else ""
+    if not cells or not _ROW_CELLS.fullmatch(cells):
+        return LeaderCode("unknown")
+    rank, titles = rank_of_person(cells)
+    if rank == "unknown":
+        return LeaderCode("unknown")
+    above = body[:line_start].split("\n")[-_MAX_HEADER_LINES - 1:-1]
+    for header in reversed(above):
+        if "专班" in header and _HEAD_COLUMN.search(header) \
+                and rank_of_person(header)[0] == "unknown":
+            return LeaderCode(rank, titles, line.strip())
     return LeaderCode("unknown")
 
 
