@@ -169,13 +169,13 @@ def test_follow_up_takes_the_date_it_was_set_up_since() -> None:
 @pytest.mark.parametrize(
     "value",
     ["2021-03-05T08:00:00+08:00", "2021-03-05", date(2021, 3, 5),
-     pd.Timestamp("2021-03-05 08:00")],
+     pd.Timestamp("2021-03-05 08:00"), "2021/03/05 10:21", "2021.3.5", "2021年3月5日"],
 )
 def test_publication_date_parsing(value: object) -> None:
     assert parse_published(value) == date(2021, 3, 5)
 
 
-@pytest.mark.parametrize("value", [None, float("nan"), pd.NaT, "", "unknown"])
+@pytest.mark.parametrize("value", [None, float("nan"), pd.NaT, "", "unknown", "2021-13-45"])
 def test_missing_publication_date(value: object) -> None:
     assert parse_published(value) is None
 

@@ -20,7 +20,8 @@ from pipeline.normalize import normalize_text
 
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*")
 _CLAUSE_BREAK = re.compile(r"[，,：:。！？!?；;\n（）()]")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# ISO dates, and the other forms real records carry: 2020/07/01, 2020.07.01, 2020年7月1日
+_ISO_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _DATELINE = re.compile(r"^[^，。\n]{0,24}?\d{1,2}月\d{1,2}日(?:电|讯)(?:[（(][^）)]{0,40}[）)])?")
 _LEDE_CHARS = 300
 _SETTING_CHARS = 200
@@ -91,7 +92,8 @@ def _notice_regex() -> re.Pattern[str]:
 
 
 def parse_published(value: Any) -> date | None:
-    """The date of an ISO string ('2020-03-05', '2020-03-05T08:00:00'), a date or a timestamp;
+    """The date of an ISO string ('2020-03-05', '2020-03-05T08:00:00'; also '2020/03/05',
+    '2020.03.05', '2020年3月5日'), a date or a timestamp;
     None for missing values (None, NaN, NaT) and text with no date."""
     if value is None or isinstance(value, float):
         return None
