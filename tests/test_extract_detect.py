@@ -144,6 +144,12 @@ def test_task_key() -> None:
         "考察团专程学习了宁波市成立港口物流专班的经验做法。",
         # "1+N" structures
         "省里建立“1+N”专班体系，即1个总专班和N个子专班。",
+        # a slogan of working by 专班, and a directive to copy the level above
+        "全市园区建设坚持“专班推进、清单管理”，三季度完成投资40亿元。",
+        "城乡供水一体化工程专班推进，力争年底通水。",
+        "各乡镇要比照县级专班组建本级专班，明确专人负责。",
+        # someone leading the 专班's staff on a trip
+        "8月3日，副区长李某率专班成员赴杭州对接企业。",
     ],
 )
 def test_passing_mentions_give_no_mention(text: str) -> None:
@@ -314,3 +320,9 @@ def test_a_count_of_meetings_in_a_founding_notice_is_no_name() -> None:
             "专班实行月调度制度，每月召开一次专班会议。")
     assert _names(text, title="关于成立城市更新工作专班的通知") == [
         "城市更新工作专班", "城市更新工作专班", "城市更新工作专班"]
+
+
+def test_a_named_task_force_advancing_work_or_holding_a_meeting_is_kept() -> None:
+    assert _names("县委决定成立征地拆迁工作专班，专班推进情况每周一报。") == ["征地拆迁工作专班"]
+    assert _names("12日，市稳就业工作专班召开推进会。") == ["稳就业工作专班"]
+
