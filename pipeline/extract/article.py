@@ -5,17 +5,22 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, replace
-from functools import lru_cache
 from typing import Any
 
-from pipeline.extract.codebook import alternation, load_codebook
 from pipeline.extract.dates import code_founded
 from pipeline.extract.detect import Candidate, find_candidates
 from pipeline.extract.document import Document, Sentence
 from pipeline.extract.domain import code_domain
-from pipeline.extract.leader import LeaderCode, _after_list, code_leader, respective_head
+from pipeline.extract.leader import LeaderCode, after_list, code_leader, respective_head
 from pipeline.extract.level import code_level, level_from_titles
-from pipeline.extract.unit import Unit, establishing_unit, founded_by_company, unit_key
+from pipeline.extract.unit import (
+    Unit,
+    company_of_place_founds,
+    establishing_unit,
+    founded_by_company,
+    headed_by_company_manager,
+    unit_key,
+)
 from pipeline.gazetteer import LEVELS, Division, load_gazetteer, place_fields
 
 CONTRACT_COLUMNS = [
@@ -165,7 +170,8 @@ def _code(doc: Document, group: list[Candidate], candidates: list[Candidate]) ->
             or _a_company_founds(doc, primary, unit):
         return None
     span = _span(doc, primary, candidates)
-    if (unit.from_context or not unit.name) and _company_head(span):
+    if (unit.from_context or not unit.name) and any(
+            headed_by_company_manager(sentence.text) for sentence in span):
         return None  # '由公司副总经理某某任专班负责人': a company's team
     unit, level = _settle_level(unit, " ".join(s.text for s in span))
     places = place_fields(unit.division) if unit.division else dict.fromkeys(
@@ -214,30 +220,8 @@ def _a_company_founds(doc: Document, candidate: Candidate, unit: Unit) -> bool:
     民营科技有限公司……组建攻关专班'): the unit read is only the place the company is in."""
     if unit.division is None or unit.name != unit.division.name or not candidate.is_founding:
         return False
-    head = doc.body[doc.sentence_at(candidate.start).start:candidate.start]
-    company, public = _a_company_regex()
-    found = company.search(head)
-    return found is not None and not public.search(found.group())
-
-
-@lru_cache(maxsize=1)
-def _a_company_regex() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    d = load_codebook()["detect"]
-    return (re.compile(f"(?:(?<=[省市县区州旗])一|一家|某家|某)[^，,。；;、的]{{0,12}}?"
-                       f"(?:{alternation(d['company_markers'])})"),
-            re.compile(alternation(d["public_company_markers"])))
-
-
-def _company_head(span: list[Sentence]) -> bool:
-    """Whether the 专班 is headed by a company's manager ('由项目经理某某任专班组长')."""
-    return any(_company_head_regex().search(sentence.text) for sentence in span)
-
-
-@lru_cache(maxsize=1)
-def _company_head_regex() -> re.Pattern[str]:
-    titles = alternation(load_codebook()["detect"]["company_head_titles"])
-    return re.compile(f"(?:{titles})[^，,。；;、]{{0,5}}?(?:担任|出任|兼任|任|为)(?:专班)?"
-                      f"(?:组长|专班长|班长|负责人|召集人|指挥长)")
+    return company_of_place_founds(doc.body[doc.sentence_at(candidate.start).start:
+                                            candidate.start])
 
 
 def _settle_level(unit: Unit, span_text: str) -> tuple[Unit, str]:
@@ -298,7 +282,7 @@ def _leader(doc: Document, group: list[Candidate], candidates: list[Candidate]) 
     for candidate in group:
         span = _span(doc, candidate, candidates)
         start, end = span[0].start, span[-1].end
-        if candidate.list_size > 1 and "分别" in doc.body[start:_after_list(doc.body, end)]:
+        if candidate.list_size > 1 and "分别" in doc.body[start:after_list(doc.body, end)]:
             leader = respective_head(doc.body, start, end, candidate.list_index,
                                      candidate.list_size)
         else:

@@ -133,7 +133,7 @@ def respective_head(body: str, start: int, end: int, index: int, size: int) -> L
     """Rank of the head of the index-th of `size` listed 专班 from a sentence in body[start:end]
     giving one head each ('分别由县长甲，常务副县长乙，副县长丙任组长'); unknown when the
     heads there do not pair one-to-one with the list."""
-    match = _patterns().respective.search(body, start, _after_list(body, end))
+    match = _patterns().respective.search(body, start, after_list(body, end))
     if match is None:
         return LeaderCode("unknown")
     heads = match.group(1) or match.group(2)
@@ -171,7 +171,7 @@ def _list_item(body: str, start: int, end: int, index: int, size: int) -> str:
     return ""
 
 
-def _after_list(body: str, end: int) -> int:
+def after_list(body: str, end: int) -> int:
     """The end of the sentence that follows the sentence ending at or after `end`: a list
     written one item a line gives its heads right after the list ('五个专班分别由…')."""
     stop = end

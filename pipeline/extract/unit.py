@@ -67,6 +67,8 @@ class _Patterns:
     company: re.Pattern[str]
     founding: re.Pattern[str]
     public_company: re.Pattern[str]
+    company_of_place: re.Pattern[str]
+    company_head: re.Pattern[str]
     branch: re.Pattern[str]
     organ_self: re.Pattern[str]
     township: re.Pattern[str]
@@ -107,6 +109,12 @@ def _patterns() -> _Patterns:
         company=re.compile(alternation(detect["company_markers"])),
         founding=re.compile(alternation(detect["founding_verbs"])),
         public_company=re.compile(alternation(detect["public_company_markers"])),
+        company_of_place=re.compile(
+            f"(?:(?<=[省市县区州旗])一|一家|某家|某)[^，,。；;、的]{{0,12}}?"
+            f"(?:{alternation(detect['company_markers'])})"),
+        company_head=re.compile(
+            f"(?:{alternation(detect['company_head_titles'])})[^，,。；;、]{{0,5}}?"
+            "(?:担任|出任|兼任|任|为)(?:专班)?(?:组长|专班长|班长|负责人|召集人|指挥长)"),
         branch=re.compile(f"([{CJK}]{{2,3}})(?:{alternation(unit['branch_suffixes'])})$"),
         organ_self=re.compile(
             f"^(?:{alternation(unit['organ_self_reference'])})(?![部托办属内外])"
@@ -260,6 +268,19 @@ def founded_by_company(clause: str) -> bool:
     founding = p.founding.search(clause)
     head = clause[:founding.start()] if founding else ""
     return bool(p.company.search(head)) and not p.public_company.search(clause)
+
+
+def company_of_place_founds(sentence_head: str) -> bool:
+    """Whether the words before a 专班 name a company of a place as its founder ('柳州市一家
+    民营科技有限公司……组建攻关专班'), with no sign of public ownership."""
+    p = _patterns()
+    found = p.company_of_place.search(sentence_head)
+    return found is not None and not p.public_company.search(found.group())
+
+
+def headed_by_company_manager(text: str) -> bool:
+    """Whether text names a company's manager as the 专班's head ('由项目经理某某任专班组长')."""
+    return bool(_patterns().company_head.search(text))
 
 
 def context_unit(doc: Document) -> Unit:
